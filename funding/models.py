@@ -1,0 +1,1 @@
+"""Funding sources, commitments, receipts and expenditures (built in the funding issue)."""

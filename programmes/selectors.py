@@ -1,0 +1,368 @@
+"""Reads: scoped querysets and SQL aggregates for pages, API and exports.
+
+Every function takes the user and starts from `visible_to(user)`, so nothing outside the user's
+scope is ever counted or shown. Aggregates run in the database in a fixed number of queries,
+whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from governance.models import OpinionSurvey
+
+from .models import (
+    Compound,
+    Programme,
+    ProgressReport,
+    Project,
+    SiteProblem,
+    Stage,
+    StageTransition,
+    Street,
+    WorkItem,
+    YearTarget,
+)
+
+if TYPE_CHECKING:
+    from renovation.models import User
+
+
+def compound_list(*, user: User) -> QuerySet[Compound]:
+    return Compound.objects.visible_to(user).select_related(
+        "street", "area", "community", "current_project", "current_project__programme"
+    )
+
+
+def compound_detail(*, user: User, pk: int) -> Compound:
+    """One compound with everything its page shows, in a fixed number of queries."""
+    reports = ProgressReport.objects.select_related("created_by", "returned_by").prefetch_related(
+        "lines__work_item__work_type", "photos"
+    )
+    projects = (
+        Project.objects.select_related("programme", "batch", "acceptance")
+        .prefetch_related(
+            Prefetch(
+                "work_items",
+                queryset=WorkItem.objects.select_related("work_type").order_by(
+                    "work_type__sort_order", "id"
+                ),
+            ),
+            Prefetch(
+                "transitions",
+                queryset=StageTransition.objects.select_related("by").order_by("-at", "-id"),
+            ),
+            Prefetch("reports", queryset=reports.order_by("-report_date", "-id")),
+            Prefetch(
+                "problems",
+                queryset=SiteProblem.objects.select_related("created_by", "closed_by"),
+            ),
+            Prefetch("surveys", queryset=OpinionSurvey.objects.order_by("-held_on", "-id")),
+        )
+        .order_by("-programme__start_year", "-year", "-id")
+    )
+    return (
+        compound_list(user=user)
+        .select_related("street__district__city")
+        .prefetch_related(Prefetch("projects", queryset=projects), "buildings")
+        .get(pk=pk)
+    )
+
+
+def project_list(*, user: User) -> QuerySet[Project]:
+    return Project.objects.visible_to(user).select_related(
+        "compound", "compound__street", "compound__street__district", "programme"
+    )
+
+
+def project_for_update(*, user: User, pk: int) -> Project:
+    """A project in the user's scope with what its forms need (DoesNotExist outside scope)."""
+    return project_list(user=user).get(pk=pk)
+
+
+def progress_report_list(*, user: User) -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.visible_to(user).select_related(
+        "project", "project__compound", "project__compound__street"
+    )
+
+
+def site_problem_list(*, user: User) -> QuerySet[SiteProblem]:
+    return SiteProblem.objects.visible_to(user).select_related(
+        "project", "project__compound", "project__compound__street", "created_by"
+    )
+
+
+def street_list(*, user: User) -> QuerySet[Street]:
+    return Street.objects.visible_to(user).select_related("district")
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    record: str
+    action: str
+    changes: list[str]
+    reason: str
+
+
+def _history_entries(records: list, label: str, limit: int) -> list[HistoryEntry]:
+    """Turn history rows (newest first, one object) into entries with field-level changes.
+    Each row is compared with the next older row already fetched, so no extra queries."""
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                field = newer.instance_type._meta.get_field(change.field)
+                changes.append(f"{field.verbose_name}: {change.old} → {change.new}")
+        entries.append(
+            HistoryEntry(
+                when=newer.history_date,
+                who=newer.history_user.username if newer.history_user else "",
+                record=label,
+                action=newer.get_history_type_display(),
+                changes=changes,
+                reason=newer.history_change_reason or "",
+            )
+        )
+    return entries[:limit]
+
+
+def history_for_compound(*, compound: Compound, limit: int = 30) -> list[HistoryEntry]:
+    """Recent changes to the compound and its current project, newest first (two queries)."""
+    entries = _history_entries(
+        list(compound.history.select_related("history_user")[: limit + 1]),
+        str(Compound._meta.verbose_name),
+        limit,
+    )
+    if compound.current_project_id:
+        entries += _history_entries(
+            list(
+                Project.history.filter(id=compound.current_project_id).select_related(
+                    "history_user"
+                )[: limit + 1]
+            ),
+            str(Project._meta.verbose_name),
+            limit,
+        )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:limit]
+
+
+# --- Dashboard -----------------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int | None) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
+
+
+@dataclass
+class YearFigures:
+    year: int
+    target_compounds: int | None
+    target_households: int | None
+    started: int
+    started_households: int
+    completed: int
+    completed_households: int
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        return _rate(self.started, self.target_compounds)
+
+    @property
+    def start_rate_households(self) -> Decimal | None:
+        return _rate(self.started_households, self.target_households)
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return _rate(self.completed, self.target_compounds)
+
+    @property
+    def completion_rate_households(self) -> Decimal | None:
+        return _rate(self.completed_households, self.target_households)
+
+
+@dataclass
+class StreetRow:
+    street: Street
+    compounds: int = 0
+    eligible: int = 0
+    in_construction: int = 0
+    started: int = 0
+    completed: int = 0
+    average_progress: Decimal | None = None
+    open_problems: int = 0
+    overdue_problems: int = 0
+
+
+@dataclass
+class Dashboard:
+    year: int
+    stages: list[dict]
+    unassigned: dict
+    years: list[YearFigures]
+    current: YearFigures
+    targets_apply: bool
+    streets: list[StreetRow]
+    overdue_problems: list[SiteProblem]
+    overdue_problem_count: int
+    open_problem_count: int
+
+    @property
+    def stage_max(self) -> int:
+        return max([row["compounds"] for row in self.stages] + [1])
+
+
+def targets_apply_to(user: User) -> bool:
+    """Yearly targets are set per district programme; a street's own figures have none."""
+    return not user.street_id
+
+
+def year_figures(*, user: User) -> dict[int, YearFigures]:
+    """Per year: target, started (entered construction) and completed (accepted), by compounds
+    and by households. Three grouped queries, whatever the number of projects."""
+    projects = Project.objects.visible_to(user)
+    started = (
+        projects.filter(started_on__isnull=False)
+        .annotate(y=ExtractYear("started_on"))
+        .values("y")
+        .annotate(n=Count("id"), h=Sum("compound__households"))
+    )
+    completed = (
+        projects.filter(completed_on__isnull=False)
+        .annotate(y=ExtractYear("completed_on"))
+        .values("y")
+        .annotate(n=Count("id"), h=Sum("compound__households"))
+    )
+    targets = {}
+    if targets_apply_to(user):
+        targets = {
+            row["year"]: row
+            for row in YearTarget.objects.filter(programme__in=Programme.objects.visible_to(user))
+            .values("year")
+            .annotate(c=Sum("compounds"), h=Sum("households"))
+        }
+    started_by_year = {row["y"]: row for row in started}
+    completed_by_year = {row["y"]: row for row in completed}
+    years = sorted(set(targets) | set(started_by_year) | set(completed_by_year))
+    result = {}
+    for year in years:
+        target = targets.get(year)
+        s = started_by_year.get(year, {})
+        c = completed_by_year.get(year, {})
+        result[year] = YearFigures(
+            year=year,
+            target_compounds=target["c"] if target else None,
+            target_households=target["h"] if target else None,
+            started=s.get("n", 0),
+            started_households=s.get("h") or 0,
+            completed=c.get("n", 0),
+            completed_households=c.get("h") or 0,
+        )
+    return result
+
+
+def stage_counts(*, user: User) -> tuple[list[dict], dict]:
+    """Compounds and households by the stage of their current project (one query)."""
+    rows = (
+        Compound.objects.visible_to(user)
+        .values("current_project__stage")
+        .annotate(compounds=Count("id"), households=Sum("households"))
+    )
+    by_stage = {row["current_project__stage"]: row for row in rows}
+    stages = [
+        {
+            "stage": stage,
+            "label": label,
+            "compounds": by_stage.get(stage, {}).get("compounds", 0),
+            "households": by_stage.get(stage, {}).get("households") or 0,
+        }
+        for stage, label in Stage.choices
+    ]
+    none = by_stage.get(None, {})
+    unassigned = {"compounds": none.get("compounds", 0), "households": none.get("households") or 0}
+    return stages, unassigned
+
+
+def street_comparison(*, user: User, year: int) -> list[StreetRow]:
+    """Streets side by side; four grouped queries."""
+    rows = {street.pk: StreetRow(street=street) for street in street_list(user=user)}
+    compounds = (
+        Compound.objects.visible_to(user)
+        .values("street")
+        .annotate(
+            n=Count("id"),
+            eligible=Count("id", filter=Q(survey_status=Compound.SurveyStatus.ELIGIBLE)),
+        )
+    )
+    for row in compounds:
+        if row["street"] in rows:
+            rows[row["street"]].compounds = row["n"]
+            rows[row["street"]].eligible = row["eligible"]
+    projects = (
+        Project.objects.visible_to(user)
+        .values("compound__street")
+        .annotate(
+            in_construction=Count("id", filter=Q(stage=Stage.CONSTRUCTION)),
+            started=Count("id", filter=Q(started_on__year=year)),
+            completed=Count("id", filter=Q(completed_on__year=year)),
+            average_progress=Avg("progress", filter=Q(stage=Stage.CONSTRUCTION)),
+        )
+    )
+    for row in projects:
+        target = rows.get(row["compound__street"])
+        if target:
+            target.in_construction = row["in_construction"]
+            target.started = row["started"]
+            target.completed = row["completed"]
+            if row["average_progress"] is not None:
+                target.average_progress = Decimal(str(row["average_progress"])).quantize(
+                    Decimal("0.1")
+                )
+    cutoff = timezone.now() - timedelta(hours=settings.RENOVATION_PROBLEM_OVERDUE_HOURS)
+    problems = (
+        SiteProblem.objects.visible_to(user)
+        .open()
+        .values("project__compound__street")
+        .annotate(n=Count("id"), overdue=Count("id", filter=Q(created_at__lt=cutoff)))
+    )
+    for row in problems:
+        target = rows.get(row["project__compound__street"])
+        if target:
+            target.open_problems = row["n"]
+            target.overdue_problems = row["overdue"]
+    return [row for row in rows.values() if row.compounds]
+
+
+def dashboard(*, user: User, year: int | None = None) -> Dashboard:
+    year = year or timezone.localdate().year
+    stages, unassigned = stage_counts(user=user)
+    years = year_figures(user=user)
+    current = years.get(year) or YearFigures(year, None, None, 0, 0, 0, 0)
+    open_problems = SiteProblem.objects.visible_to(user).open()
+    overdue = site_problem_list(user=user).overdue().order_by("created_at")
+    return Dashboard(
+        year=year,
+        stages=stages,
+        unassigned=unassigned,
+        years=list(years.values()),
+        current=current,
+        targets_apply=targets_apply_to(user),
+        streets=street_comparison(user=user, year=year),
+        overdue_problems=list(overdue[:10]),
+        overdue_problem_count=overdue.count(),
+        open_problem_count=open_problems.count(),
+    )

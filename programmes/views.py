@@ -1,0 +1,290 @@
+"""Server-rendered pages. Each view takes its object from a scoped selector (so an id outside
+the user's scope is a 404), translates the form, and calls one service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.errors import ConflictError
+
+from . import selectors, services
+from .filters import CompoundFilter
+from .forms import (
+    ProgressReportForm,
+    ReportReturnForm,
+    SiteProblemCloseForm,
+    SiteProblemForm,
+    StageChangeForm,
+)
+from .models import Compound, ProgressPhoto, ProgressReport, Project, Stage
+
+CONFLICT = 409
+
+
+def run_service(form, service: Callable[..., Any], **kwargs) -> tuple[Any, int]:
+    """Call a service; put its validation errors on the form. Returns (result, status)."""
+    try:
+        return service(**kwargs), 200
+    except ConflictError as error:
+        form.add_error(None, error.message)
+        return None, CONFLICT
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None, 200
+
+
+@login_required
+def compound_list(request: HttpRequest) -> HttpResponse:
+    compounds = selectors.compound_list(user=request.user)
+    filterset = CompoundFilter(request.GET or None, queryset=compounds, request=request)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else compounds
+    queryset = queryset.order_by(*(queryset.query.order_by or ("street_id", "name")), "id")
+    paginator = Paginator(queryset, settings.RENOVATION_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    totals = queryset.aggregate(households=Sum("households"), floor_area=Sum("floor_area"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programmes/compound_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "totals": totals,
+            "count": paginator.count,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        compound = selectors.compound_detail(user=request.user, pk=pk)
+    except Compound.DoesNotExist:
+        raise Http404 from None
+    projects = list(compound.projects.all())
+    current = next((p for p in projects if p.pk == compound.current_project_id), None)
+    street = compound.street
+    return render(
+        request,
+        "programmes/compound_detail.html",
+        {
+            "compound": compound,
+            "project": current,
+            "other_projects": [p for p in projects if p is not current],
+            "stages": Stage.choices,
+            "can_file": can_file_street_records(request.user, street.pk),
+            "can_approve": can_approve_in_district(request.user, street.district_id),
+            "history": selectors.history_for_compound(compound=compound),
+        },
+    )
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(selectors.project_list(user=request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_file(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    require(can_file_street_records(request.user, project.compound.street_id))
+    work_items = list(project.work_items.select_related("work_type"))
+    date_param = request.POST.get("loaded_date") or request.GET.get("date")
+    report = None
+    if date_param:
+        report = (
+            ProgressReport.objects.filter(project=project, report_date=date_param)
+            .prefetch_related("lines")
+            .first()
+            if _is_iso_date(date_param)
+            else None
+        )
+    previous = {item.pk: item.completed_quantity for item in work_items}
+    kwargs = {"work_items": work_items, "previous": previous, "report": report}
+    status = 200
+    if request.method == "POST":
+        form = ProgressReportForm(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            arguments = form.service_arguments()
+            if report is None or report.report_date != arguments["report_date"]:
+                # The form was opened for a new report (or for another date).
+                arguments["version"] = None
+            saved, status = run_service(
+                form, services.progress_report_file, project=project, by=request.user, **arguments
+            )
+            if saved is not None:
+                messages.success(
+                    request,
+                    _("Progress report for %(date)s saved. Project progress is now %(p)s%%.")
+                    % {"date": saved.report_date, "p": project.progress},
+                )
+                return redirect(project.get_absolute_url())
+    else:
+        form = ProgressReportForm(**kwargs)
+    return render(
+        request,
+        "programmes/progress_form.html",
+        {"project": project, "form": form, "report": report},
+        status=status,
+    )
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stage_change(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    require(can_approve_in_district(request.user, project.compound.street.district_id))
+    status = 200
+    if request.method == "POST":
+        form = StageChangeForm(request.POST, project=project)
+        if form.is_valid():
+            transition, status = run_service(
+                form,
+                services.project_stage_transition,
+                project=project,
+                by=request.user,
+                to_stage=form.cleaned_data["to_stage"],
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data.get("version"),
+            )
+            if transition is not None:
+                messages.success(
+                    request,
+                    _("The project moved to “%(stage)s”.")
+                    % {"stage": transition.get_to_stage_display()},
+                )
+                return redirect(project.get_absolute_url())
+    else:
+        form = StageChangeForm(project=project)
+    gates = [
+        (Stage(stage).label, services.project_stage_gate(project=project, to_stage=stage))
+        for stage in services.project_allowed_targets(project)
+    ]
+    return render(
+        request,
+        "programmes/stage_form.html",
+        {"project": project, "form": form, "gates": gates},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_raise(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    require(can_file_street_records(request.user, project.compound.street_id))
+    form = SiteProblemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        problem, _status = run_service(
+            form, services.site_problem_raise, project=project, by=request.user, **form.cleaned_data
+        )
+        if problem is not None:
+            messages.success(request, _("Problem recorded."))
+            return redirect(project.get_absolute_url())
+    return render(request, "programmes/problem_form.html", {"project": project, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_close(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(selectors.site_problem_list(user=request.user), pk=pk)
+    street = problem.project.compound.street
+    require(
+        can_file_street_records(request.user, street.pk)
+        or can_approve_in_district(request.user, street.district_id)
+    )
+    status = 200
+    if request.method == "POST":
+        form = SiteProblemCloseForm(request.POST)
+        if form.is_valid():
+            closed, status = run_service(
+                form,
+                services.site_problem_close,
+                problem=problem,
+                by=request.user,
+                resolution=form.cleaned_data["resolution"],
+                version=form.cleaned_data.get("version"),
+            )
+            if closed is not None:
+                messages.success(request, _("Problem closed."))
+                return redirect(problem.project.get_absolute_url())
+    else:
+        form = SiteProblemCloseForm(initial={"version": problem.version})
+    return render(
+        request,
+        "programmes/problem_close_form.html",
+        {"problem": problem, "project": problem.project, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.progress_report_list(user=request.user), pk=pk)
+    require(can_approve_in_district(request.user, report.project.compound.street.district_id))
+    status = 200
+    if request.method == "POST":
+        form = ReportReturnForm(request.POST)
+        if form.is_valid():
+            returned, status = run_service(
+                form,
+                services.progress_report_return,
+                report=report,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                version=form.cleaned_data.get("version"),
+            )
+            if returned is not None:
+                messages.success(request, _("The report was returned to the street office."))
+                return redirect(report.project.get_absolute_url())
+    else:
+        form = ReportReturnForm(initial={"version": report.version})
+    return render(
+        request,
+        "programmes/report_return_form.html",
+        {"report": report, "project": report.project, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """Progress photos are served only to users who may see the project, never as static."""
+    visible = ProgressPhoto.objects.filter(
+        report__in=selectors.progress_report_list(user=request.user)
+    )
+    item = get_object_or_404(visible, pk=pk)
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle)  # content type from the file name

@@ -1,0 +1,108 @@
+"""Users, roles and access scopes, and the audit fields every domain record carries."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person (or an API client) with one role and one geographic scope.
+
+    The scope is the narrowest of street, district and city that is set; a city viewer or API
+    client with none set reads the whole instance (a provincial or national view).
+    """
+
+    class Role(models.TextChoices):
+        CITY_VIEWER = "city_viewer", _("City viewer")
+        DISTRICT_OFFICIAL = "district_official", _("District official")
+        STREET_OFFICER = "street_officer", _("Street officer")
+        API_CLIENT = "api_client", _("API client")
+
+    role = models.CharField(
+        _("role"), max_length=32, choices=Role.choices, default=Role.CITY_VIEWER
+    )
+    city = models.ForeignKey(
+        "programmes.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    district = models.ForeignKey(
+        "programmes.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    street = models.ForeignKey(
+        "programmes.Street",
+        verbose_name=_("street office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # A scoped role without its scope would read nothing or, worse, everything.
+            models.CheckConstraint(
+                condition=~Q(role="district_official") | Q(district__isnull=False),
+                name="user_district_official_has_district",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="street_officer") | Q(street__isnull=False),
+                name="user_street_officer_has_street",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+    @property
+    def scope_label(self) -> str:
+        """Human name of what this user may see, for the page header."""
+        if self.is_superuser:
+            return str(_("All"))
+        for level in (self.street, self.district, self.city):
+            if level is not None:
+                return str(level)
+        return str(_("All"))
+
+
+class Audited(models.Model):
+    """Who created and last changed a record, and when. Detailed history is kept separately
+    by django-simple-history on each concrete model."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
