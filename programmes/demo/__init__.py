@@ -1,0 +1,10 @@
+"""Demo data built from the seed reports (青羊、峨山、西工、南通): see `load_demo`."""
+
+from __future__ import annotations
+
+
+def load_demo(as_of=None):
+    """Build the demo data idempotently; returns the demo accounts (username, role, scope)."""
+    from .builder import load
+
+    return load(as_of=as_of)
