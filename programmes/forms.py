@@ -49,7 +49,7 @@ class ProgressReportForm(VersionedForm):
     """One row per work item: the completed quantity to date, and a reason where needed."""
 
     report_date = forms.DateField(
-        label=_("Report date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Report date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000

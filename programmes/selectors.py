@@ -94,6 +94,11 @@ def progress_report_list(*, user: User) -> QuerySet[ProgressReport]:
     )
 
 
+def progress_report_for_review(*, user: User) -> QuerySet[ProgressReport]:
+    """Reports with the lines the return page lists, fetched together (no query per line)."""
+    return progress_report_list(user=user).prefetch_related("lines__work_item__work_type")
+
+
 def site_problem_list(*, user: User) -> QuerySet[SiteProblem]:
     return SiteProblem.objects.visible_to(user).select_related(
         "project", "project__compound", "project__compound__street", "created_by"
@@ -114,17 +119,36 @@ class HistoryEntry:
     reason: str
 
 
+# Bookkeeping that changes on every save and says nothing to a reader of the audit trail.
+HISTORY_NOISE = frozenset({"created_at", "updated_at", "created_by", "updated_by", "version"})
+
+
+def _history_value(field, value) -> object:
+    if value is None or value == "":
+        return "—"
+    return dict(field.flatchoices).get(value, value) if field.choices else value
+
+
 def _history_entries(records: list, label: str, limit: int) -> list[HistoryEntry]:
     """Turn history rows (newest first, one object) into entries with field-level changes.
     Each row is compared with the next older row already fetched, so no extra queries."""
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    for index, newer in enumerate(records):
+        older = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if older is not None:
-            delta = newer.diff_against(older)
-            for change in delta.changes:
-                field = newer.instance_type._meta.get_field(change.field)
-                changes.append(f"{field.verbose_name}: {change.old} → {change.new}")
+            # Compared field by field rather than with diff_against, which skips non-editable
+            # fields and so would hide what services own (stage, started_on, completed_on).
+            for field in older.tracked_fields:
+                if field.name in HISTORY_NOISE:
+                    continue
+                old = getattr(older, field.attname)
+                new = getattr(newer, field.attname)
+                if old != new:
+                    changes.append(
+                        f"{field.verbose_name}: {_history_value(field, old)} → "
+                        f"{_history_value(field, new)}"
+                    )
         entries.append(
             HistoryEntry(
                 when=newer.history_date,

@@ -406,13 +406,16 @@ def progress_report_file(
             raise ConflictError()
         try:
             with transaction.atomic():
-                report = ProgressReport.objects.create(
+                report = ProgressReport(
                     project=project,
                     report_date=report_date,
                     note=note,
                     created_by=by,
                     updated_by=by,
                 )
+                # Outside a request (API, commands) history has no user unless it is named.
+                report._history_user = by
+                report.save()
         except IntegrityError:
             raise ConflictError() from None
     ProgressReportLine.objects.bulk_create(

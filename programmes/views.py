@@ -136,7 +136,7 @@ def progress_file(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Progress report for %(date)s saved. Project progress is now %(p)s%%.")
-                    % {"date": saved.report_date, "p": project.progress},
+                    % {"date": saved.report_date, "p": saved.project.progress},
                 )
                 return redirect(project.get_absolute_url())
     else:
@@ -249,7 +249,7 @@ def problem_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(selectors.progress_report_list(user=request.user), pk=pk)
+    report = get_object_or_404(selectors.progress_report_for_review(user=request.user), pk=pk)
     require(can_approve_in_district(request.user, report.project.compound.street.district_id))
     status = 200
     if request.method == "POST":
