@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from .models import Area, Category, Compound, Stage, Street
@@ -71,4 +71,15 @@ class CompoundFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
+        # Exact names first, then names starting with the text, then any other match.
+        rank = Case(
+            When(name=value, then=Value(0)),
+            When(name__startswith=value, then=Value(1)),
+            When(name__icontains=value, then=Value(2)),
+            default=Value(3),
+        )
+        return (
+            queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
+            .annotate(search_rank=rank)
+            .order_by("search_rank", "name")
+        )

@@ -220,6 +220,28 @@ def test_compound_list_filters_each_filter(client, district_official, listed, st
     assert listed_names(client, street=street_a.pk, stage=Stage.DESIGN) == set()
 
 
+def test_compound_search_ranks_exact_then_prefix_names_first(client, district_official, street_a):
+    # given: many addresses containing the text, and the compound whose name is the text
+    for number in range(30):
+        factories.CompoundFactory(
+            street=street_a, name=f"{number}号院", address=f"浣花北路{number}号"
+        )
+    factories.CompoundFactory(street=street_a, name="浣花北路小区")
+    factories.CompoundFactory(street=street_a, name="浣花小区", address="浣花路1号")
+    client.force_login(district_official)
+
+    # when
+    response = client.get(reverse("programmes:compound-list"), {"q": "浣花小区"})
+    prefix = client.get(reverse("programmes:compound-list"), {"q": "浣花"})
+
+    # then: the exact name is first; names starting with the text come before address matches
+    assert [c.name for c in response.context["page"]] == ["浣花小区"]
+    names = [c.name for c in prefix.context["page"]]
+    assert names[:2] == ["浣花北路小区", "浣花小区"]
+    assert len(names) == 25
+    assert prefix.context["count"] == 32
+
+
 def test_compound_list_counts_filtered_households(client, district_official, listed, street_a):
     client.force_login(district_official)
 
