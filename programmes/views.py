@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -157,42 +158,59 @@ def _is_iso_date(value: str) -> bool:
     return True
 
 
+def versioned_form_view(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    service: Callable[..., Any],
+    arguments: Callable[[dict], dict],
+    success: Callable[[Any], str],
+    redirect_to: str,
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """GET shows the form; a valid POST calls the service with `arguments(cleaned_data)` plus
+    the acting user and the form's version, then redirects with a message. Validation errors
+    re-render the form; a stale version answers 409 with the conflict message."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        result, status = run_service(
+            form,
+            service,
+            by=request.user,
+            version=form.cleaned_data.get("version"),
+            **arguments(form.cleaned_data),
+        )
+        if result is not None:
+            messages.success(request, success(result))
+            return redirect(redirect_to)
+    return render(request, template, {**context, "form": form}, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def stage_change(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     require(can_approve_in_district(request.user, project.compound.street.district_id))
-    status = 200
-    if request.method == "POST":
-        form = StageChangeForm(request.POST, project=project)
-        if form.is_valid():
-            transition, status = run_service(
-                form,
-                services.project_stage_transition,
-                project=project,
-                by=request.user,
-                to_stage=form.cleaned_data["to_stage"],
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data.get("version"),
-            )
-            if transition is not None:
-                messages.success(
-                    request,
-                    _("The project moved to “%(stage)s”.")
-                    % {"stage": transition.get_to_stage_display()},
-                )
-                return redirect(project.get_absolute_url())
-    else:
-        form = StageChangeForm(project=project)
     gates = [
         (Stage(stage).label, services.project_stage_gate(project=project, to_stage=stage))
         for stage in services.project_allowed_targets(project)
     ]
-    return render(
+    return versioned_form_view(
         request,
-        "programmes/stage_form.html",
-        {"project": project, "form": form, "gates": gates},
-        status=status,
+        form=StageChangeForm(request.POST or None, project=project),
+        service=services.project_stage_transition,
+        arguments=lambda data: {
+            "project": project,
+            "to_stage": data["to_stage"],
+            "reason": data["reason"],
+        },
+        success=lambda transition: (
+            _("The project moved to “%(stage)s”.") % {"stage": transition.get_to_stage_display()}
+        ),
+        redirect_to=project.get_absolute_url(),
+        template="programmes/stage_form.html",
+        context={"project": project, "gates": gates},
     )
 
 
@@ -221,28 +239,15 @@ def problem_close(request: HttpRequest, pk: int) -> HttpResponse:
         can_file_street_records(request.user, street.pk)
         or can_approve_in_district(request.user, street.district_id)
     )
-    status = 200
-    if request.method == "POST":
-        form = SiteProblemCloseForm(request.POST)
-        if form.is_valid():
-            closed, status = run_service(
-                form,
-                services.site_problem_close,
-                problem=problem,
-                by=request.user,
-                resolution=form.cleaned_data["resolution"],
-                version=form.cleaned_data.get("version"),
-            )
-            if closed is not None:
-                messages.success(request, _("Problem closed."))
-                return redirect(problem.project.get_absolute_url())
-    else:
-        form = SiteProblemCloseForm(initial={"version": problem.version})
-    return render(
+    return versioned_form_view(
         request,
-        "programmes/problem_close_form.html",
-        {"problem": problem, "project": problem.project, "form": form},
-        status=status,
+        form=SiteProblemCloseForm(request.POST or None, initial={"version": problem.version}),
+        service=services.site_problem_close,
+        arguments=lambda data: {"problem": problem, "resolution": data["resolution"]},
+        success=lambda closed: _("Problem closed."),
+        redirect_to=problem.project.get_absolute_url(),
+        template="programmes/problem_close_form.html",
+        context={"problem": problem, "project": problem.project},
     )
 
 
@@ -251,28 +256,15 @@ def problem_close(request: HttpRequest, pk: int) -> HttpResponse:
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(selectors.progress_report_for_review(user=request.user), pk=pk)
     require(can_approve_in_district(request.user, report.project.compound.street.district_id))
-    status = 200
-    if request.method == "POST":
-        form = ReportReturnForm(request.POST)
-        if form.is_valid():
-            returned, status = run_service(
-                form,
-                services.progress_report_return,
-                report=report,
-                by=request.user,
-                comment=form.cleaned_data["comment"],
-                version=form.cleaned_data.get("version"),
-            )
-            if returned is not None:
-                messages.success(request, _("The report was returned to the street office."))
-                return redirect(report.project.get_absolute_url())
-    else:
-        form = ReportReturnForm(initial={"version": report.version})
-    return render(
+    return versioned_form_view(
         request,
-        "programmes/report_return_form.html",
-        {"report": report, "project": report.project, "form": form},
-        status=status,
+        form=ReportReturnForm(request.POST or None, initial={"version": report.version}),
+        service=services.progress_report_return,
+        arguments=lambda data: {"report": report, "comment": data["comment"]},
+        success=lambda returned: _("The report was returned to the street office."),
+        redirect_to=report.project.get_absolute_url(),
+        template="programmes/report_return_form.html",
+        context={"report": report, "project": report.project},
     )
 
 
