@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from funding.selectors import dashboard_funding_panel
 from programmes import selectors
 
 
@@ -25,7 +26,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "renovation/home.html",
-        {"board": board, "year_choices": sorted({y.year for y in board.years} | {this_year})},
+        {
+            "board": board,
+            "year_choices": sorted({y.year for y in board.years} | {this_year}),
+            "funding_mix": dashboard_funding_panel(user=request.user),
+        },
     )
 
 

@@ -1,0 +1,667 @@
+"""Reads: the funding-mix report, scope resolution, project and compound funding panels.
+
+Every function takes the user and starts from `visible_to(user)`. Aggregates are SQL (`Sum` with
+`filter=`, grouped by kind and sub-type) in a fixed number of queries, whatever the number of
+commitments, receipts and expenditures.
+
+Two ways of counting programme-level money (a district bond issue allocated to projects):
+
+* **Whole programme** (district, programme, batch or year scopes, read by district-level users):
+  programme-level commitments count in full, with their receipts and expenditures, including the
+  unassigned pool; allocations are a breakdown and are not added again.
+* **Attributed to projects** (street, area or project scopes, and anything a street officer
+  reads): only money booked for projects counts — project-level commitments plus the allocated
+  parts of programme-level ones, and the receipts and expenditures booked for those projects.
+
+Either way each yuan is counted once, and the street officer never sees the district's pool.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import pgettext
+
+from programmes.models import Area, Batch, Compound, District, Programme, Project, Street
+
+from .models import (
+    ZERO,
+    Allocation,
+    Commitment,
+    ContributionRule,
+    Expenditure,
+    Kind,
+    Receipt,
+    SubType,
+)
+
+if TYPE_CHECKING:
+    from renovation.models import User
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+MEASURES = ("planned", "approved", "received", "spent")
+
+
+# --- Shares --------------------------------------------------------------------------------
+
+
+def shares_percent(values: list[Decimal], places: int = 1) -> list[Decimal | None]:
+    """Each value's share of their sum in percent, rounded so that the shares add up to exactly
+    100 (largest-remainder method; ties go to the larger value, then to the earlier one).
+    None for every value when the sum is zero."""
+    total = sum(values, ZERO)
+    if total <= 0:
+        return [None] * len(values)
+    scale = 10**places
+    units = 100 * scale
+    exact = [Fraction(value) * units / Fraction(total) for value in values]
+    floors = [int(x) for x in exact]  # values are non-negative: int() is floor
+    left = units - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (-(exact[i] - floors[i]), -values[i], i))
+    for i in order[:left]:
+        floors[i] += 1
+    quantum = Decimal(1).scaleb(-places)
+    return [(Decimal(n) / scale).quantize(quantum) for n in floors]
+
+
+def money_(value: object) -> Decimal:
+    """An aggregate as yuan with two places (SQLite returns sums with float-length scales)."""
+    if value is None:
+        return ZERO.quantize(CENT)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent(part: Decimal, whole: Decimal, places: int = 1) -> Decimal | None:
+    if not whole:
+        return None
+    return (part * HUNDRED / whole).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# --- Scope ---------------------------------------------------------------------------------
+
+
+class ScopeNotFound(ObjectDoesNotExist):
+    """A scope parameter names something the user cannot see (pages answer 404)."""
+
+
+@dataclass(frozen=True)
+class FundingScope:
+    """What a funding figure covers. Fields combine (青羊区 + 2022; a programme's batch)."""
+
+    programme: Programme | None = None
+    district: District | None = None
+    street: Street | None = None
+    area: Area | None = None
+    project: Project | None = None
+    batch: Batch | None = None
+    year: int | None = None
+
+    PARAMS = ("programme", "district", "street", "area", "project", "batch", "year")
+
+    @property
+    def below_district(self) -> bool:
+        return any((self.street, self.area, self.project))
+
+    def params(self) -> dict[str, int]:
+        """The GET parameters that select this scope (for links and exports)."""
+        values = {}
+        for name in self.PARAMS:
+            value = getattr(self, name)
+            if value is not None:
+                values[name] = value if name == "year" else value.pk
+        return values
+
+    def label_parts(self) -> list[str]:
+        return [str(getattr(self, n)) for n in self.PARAMS if getattr(self, n) is not None]
+
+    def commitment_q(self, prefix: str = "") -> Q:
+        """Filters on the commitment itself (budget year, batch, programme, district)."""
+        q = Q()
+        if self.programme is not None:
+            q &= Q(**{f"{prefix}programme": self.programme.pk})
+        if self.district is not None:
+            q &= Q(**{f"{prefix}programme__district": self.district.pk})
+        if self.batch is not None:
+            q &= Q(**{f"{prefix}batch": self.batch.pk})
+        if self.year is not None:
+            q &= Q(**{f"{prefix}year": self.year})
+        return q
+
+    def project_q(self, prefix: str = "project__") -> Q:
+        """Filters on the project the money is for (street, area, project)."""
+        q = Q()
+        if self.project is not None:
+            q &= Q(**{prefix.removesuffix("__") or "pk": self.project.pk})
+        if self.street is not None:
+            q &= Q(**{f"{prefix}compound__street": self.street.pk})
+        if self.area is not None:
+            q &= Q(**{f"{prefix}compound__area": self.area.pk})
+        return q
+
+    def projects(self, user: User) -> QuerySet[Project]:
+        """The projects in scope (for resident contributions, which are owed per compound)."""
+        q = self.project_q(prefix="")
+        if self.programme is not None:
+            q &= Q(programme=self.programme.pk)
+        if self.district is not None:
+            q &= Q(programme__district=self.district.pk)
+        if self.batch is not None:
+            q &= Q(batch=self.batch.pk)
+        if self.year is not None:
+            q &= Q(year=self.year)
+        return Project.objects.visible_to(user).filter(q)
+
+
+def _scope_lookup(user: User, name: str, raw: str) -> object:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ScopeNotFound(name) from None
+    if name == "year":
+        if not 1990 <= value <= 2100:
+            raise ScopeNotFound(name)
+        return value
+    querysets = {
+        "programme": Programme.objects.visible_to(user).select_related("district"),
+        "district": District.objects.visible_to(user),
+        "street": Street.objects.visible_to(user).select_related("district"),
+        "area": Area.objects.visible_to(user),
+        "project": Project.objects.visible_to(user).select_related("compound", "programme"),
+        "batch": Batch.objects.filter(programme__in=Programme.objects.visible_to(user)),
+    }
+    try:
+        return querysets[name].get(pk=value)
+    except ObjectDoesNotExist:
+        raise ScopeNotFound(name) from None
+
+
+def funding_scope_resolve(*, user: User, params) -> FundingScope:
+    """Read a scope from GET parameters; an id outside the user's scope raises ScopeNotFound.
+    One query per named parameter at most."""
+    values = {}
+    for name in FundingScope.PARAMS:
+        raw = params.get(name)
+        if raw not in (None, ""):
+            values[name] = _scope_lookup(user, name, raw)
+    return FundingScope(**values)
+
+
+@dataclass
+class ScopeOptions:
+    programmes: list[Programme]
+    districts: list[District]
+    streets: list[Street]
+    areas: list[Area]
+    batches: list[Batch]
+    years: list[int]
+
+
+def funding_scope_options(*, user: User) -> ScopeOptions:
+    """What the scope selector offers: only what the user may see (at most seven queries)."""
+    programmes = Programme.objects.visible_to(user).select_related("district")
+    years = set(
+        Commitment.objects.visible_to(user).values_list("year", flat=True).distinct().order_by()
+    )
+    if user.street_id and not user.is_superuser:
+        # A street officer's programme money comes through allocations to its projects.
+        years |= set(
+            Allocation.objects.visible_to(user)
+            .values_list("commitment__year", flat=True)
+            .distinct()
+            .order_by()
+        )
+    return ScopeOptions(
+        programmes=list(programmes),
+        districts=list(District.objects.visible_to(user)),
+        streets=list(Street.objects.visible_to(user).select_related("district")),
+        areas=list(Area.objects.visible_to(user)),
+        batches=list(
+            Batch.objects.filter(programme__in=Programme.objects.visible_to(user))
+            .select_related("programme")
+            .order_by("programme_id", "year", "sequence")
+        ),
+        years=sorted(set(years), reverse=True),
+    )
+
+
+# --- The funding mix -----------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    planned: Decimal = ZERO
+    approved: Decimal = ZERO
+    received: Decimal = ZERO
+    spent: Decimal = ZERO
+    share_planned: Decimal | None = None
+    share_received: Decimal | None = None
+    share_spent: Decimal | None = None
+
+    @property
+    def gap(self) -> Decimal:
+        """Planned but not (yet) received."""
+        return self.planned - self.received
+
+    @property
+    def received_rate(self) -> Decimal | None:
+        return percent(self.received, self.planned)
+
+    @property
+    def spent_rate(self) -> Decimal | None:
+        return percent(self.spent, self.received)
+
+    def add(self, other: Figures) -> None:
+        for name in MEASURES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class SubTypeRow(Figures):
+    kind: str = ""
+    sub_type: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(SubType(self.sub_type).label)
+
+
+@dataclass
+class KindRow(Figures):
+    kind: str = ""
+    sub_types: list[SubTypeRow] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(Kind(self.kind).label)
+
+
+@dataclass
+class ResidentRow:
+    """One resident contribution rule over the projects in scope."""
+
+    name: str
+    sub_type: str
+    basis: str
+    rate: Decimal
+    quantity: Decimal  # m² or households the rule applies to
+    projects: int
+    expected: Decimal
+    collected: Decimal
+
+    @property
+    def collection_rate(self) -> Decimal | None:
+        return percent(self.collected, self.expected)
+
+    @property
+    def basis_label(self) -> str:
+        return str(ContributionRule.Basis(self.basis).label)
+
+
+@dataclass
+class FundingMix:
+    scope: FundingScope
+    attributed: bool  # counted as attributed to projects (see the module docstring)
+    kinds: list[KindRow]
+    total: Figures
+    residents: list[ResidentRow]
+
+    @property
+    def sub_types(self) -> list[SubTypeRow]:
+        return [row for kind in self.kinds for row in kind.sub_types]
+
+    @property
+    def residents_expected(self) -> Decimal:
+        return sum((row.expected for row in self.residents), ZERO)
+
+    @property
+    def residents_collected(self) -> Decimal:
+        return sum((row.collected for row in self.residents), ZERO)
+
+    @property
+    def residents_rate(self) -> Decimal | None:
+        return percent(self.residents_collected, self.residents_expected)
+
+    def kind(self, kind: str) -> KindRow:
+        return next(row for row in self.kinds if row.kind == kind)
+
+    def chart_data(self, divisor: Decimal = Decimal(1)) -> dict:
+        """Plain JSON for the chart script (amounts as strings in the chosen unit)."""
+
+        def amount(value: Decimal) -> str:
+            return str((value / divisor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+        return {
+            "kinds": [
+                {
+                    "kind": row.kind,
+                    "label": row.label,
+                    **{name: amount(getattr(row, name)) for name in MEASURES},
+                    "share": str(row.share_planned) if row.share_planned is not None else None,
+                }
+                for row in self.kinds
+            ],
+            "measures": {
+                "planned": pgettext("money", "Planned"),
+                "approved": pgettext("money", "Approved"),
+                "received": pgettext("money", "Received"),
+                "spent": pgettext("money", "Spent"),
+            },
+        }
+
+
+def _attributed(user: User, scope: FundingScope) -> bool:
+    street_user = bool(user.street_id) and not user.is_superuser
+    return street_user or scope.below_district
+
+
+def _grouped(queryset, prefix: str, **sums) -> dict[tuple[str, str], dict]:
+    rows = queryset.values(f"{prefix}source__kind", f"{prefix}source__sub_type").annotate(**sums)
+    return {(row[f"{prefix}source__kind"], row[f"{prefix}source__sub_type"]): row for row in rows}
+
+
+def funding_mix(*, user: User, scope: FundingScope | None = None) -> FundingMix:
+    """Planned, approved, received and spent per kind and sub-type, their shares (adding up to
+    exactly 100.0%), the gap, and resident contributions against expectation.
+
+    Four grouped SQL aggregates for the money (three in whole-programme counting) and two for
+    resident contributions, whatever the number of rows."""
+    scope = scope or FundingScope()
+    attributed = _attributed(user, scope)
+    approved = Q(status=Commitment.Status.APPROVED)
+
+    commitments = Commitment.objects.visible_to(user).filter(
+        scope.commitment_q() & scope.project_q()
+    )
+    if attributed:
+        commitments = commitments.filter(project__isnull=False)
+    money = defaultdict(dict)
+    for key, row in _grouped(
+        commitments, "", planned=Sum("amount"), approved=Sum("amount", filter=approved)
+    ).items():
+        money[key]["planned"] = row["planned"] or ZERO
+        money[key]["approved"] = row["approved"] or ZERO
+
+    line_filter = scope.commitment_q("commitment__") & scope.project_q()
+    if attributed:
+        line_filter &= Q(project__isnull=False)
+        allocations = Allocation.objects.visible_to(user).filter(line_filter)
+        for key, row in _grouped(
+            allocations,
+            "commitment__",
+            planned=Sum("amount"),
+            approved=Sum("amount", filter=Q(commitment__status=Commitment.Status.APPROVED)),
+        ).items():
+            for name in ("planned", "approved"):
+                money[key][name] = money[key].get(name, ZERO) + (row[name] or ZERO)
+    for model, measure in ((Receipt, "received"), (Expenditure, "spent")):
+        records = model.objects.visible_to(user).filter(line_filter)
+        for key, row in _grouped(records, "commitment__", total=Sum("amount")).items():
+            money[key][measure] = row["total"]
+
+    kinds = {kind: KindRow(kind=kind) for kind in Kind.values}
+    for (kind, sub_type), values in sorted(
+        money.items(), key=lambda item: (Kind.values.index(item[0][0]), _order(item[0][1]))
+    ):
+        row = SubTypeRow(
+            kind=kind,
+            sub_type=sub_type,
+            **{name: money_(values.get(name)) for name in MEASURES},
+        )
+        kinds[kind].sub_types.append(row)
+        kinds[kind].add(row)
+    total = Figures()
+    for row in kinds.values():
+        total.add(row)
+    kind_rows = list(kinds.values())
+    _apply_shares(kind_rows)
+    _apply_shares([row for kind in kind_rows for row in kind.sub_types])
+    return FundingMix(
+        scope=scope,
+        attributed=attributed,
+        kinds=kind_rows,
+        total=total,
+        residents=resident_contributions(user=user, scope=scope),
+    )
+
+
+def _order(sub_type: str) -> int:
+    return SubType.values.index(sub_type)
+
+
+def _apply_shares(rows: list[Figures]) -> None:
+    for measure in ("planned", "received", "spent"):
+        for row, share in zip(
+            rows, shares_percent([getattr(r, measure) for r in rows]), strict=True
+        ):
+            setattr(row, f"share_{measure}", share)
+
+
+def resident_contributions(*, user: User, scope: FundingScope) -> list[ResidentRow]:
+    """Expected (rate × floor area or households of the compounds in scope) against collected
+    (receipts on the commitments raised under each rule), per rule. Two grouped queries."""
+    projects = scope.projects(user)
+    rules = (
+        ContributionRule.objects.filter(
+            Q(programme__projects__in=projects)
+            & (Q(year__isnull=True) | Q(year=F("programme__projects__year")))
+        )
+        .values("id", "name", "sub_type", "basis", "rate")
+        .annotate(
+            projects=Count("programme__projects"),
+            households=Sum("programme__projects__compound__households"),
+            floor_area=Sum("programme__projects__compound__floor_area"),
+        )
+        .order_by("programme_id", "name")
+    )
+    collected = dict(
+        Receipt.objects.visible_to(user)
+        .filter(project__in=projects, commitment__rule__isnull=False)
+        .values_list("commitment__rule")
+        .annotate(total=Sum("amount"))
+        .values_list("commitment__rule", "total")
+    )
+    result = []
+    for rule in rules:
+        per_m2 = rule["basis"] == ContributionRule.Basis.PER_M2
+        quantity = money_(rule["floor_area"]) if per_m2 else Decimal(rule["households"] or 0)
+        result.append(
+            ResidentRow(
+                name=rule["name"],
+                sub_type=rule["sub_type"],
+                basis=rule["basis"],
+                rate=rule["rate"],
+                quantity=quantity,
+                projects=rule["projects"],
+                expected=(rule["rate"] * quantity).quantize(Decimal("0.01")),
+                collected=money_(collected.get(rule["id"])),
+            )
+        )
+    return result
+
+
+# --- Project funding page ------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """A commitment as it concerns one project: its own project-level money, or the part of a
+    programme-level commitment allocated to the project."""
+
+    commitment: Commitment
+    allocation: Allocation | None
+    planned: Decimal
+    received: Decimal
+    spent: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.received - self.spent
+
+
+def project_for_funding(*, user: User, pk: int) -> Project:
+    return (
+        Project.objects.visible_to(user)
+        .select_related("compound", "compound__street", "compound__street__district", "programme")
+        .get(pk=pk)
+    )
+
+
+def project_funding_lines(*, user: User, project: Project) -> list[Line]:
+    """Every line of money for one project with what was received and spent (four queries)."""
+    own = list(
+        Commitment.objects.filter(project=project)
+        .select_related("source", "approved_by", "rule")
+        .order_by("-year", "id")
+    )
+    allocations = list(
+        Allocation.objects.visible_to(user)
+        .filter(project=project)
+        .select_related("commitment__source", "commitment__approved_by")
+        .order_by("-commitment__year", "commitment_id")
+    )
+    received = dict(
+        Receipt.objects.filter(project=project)
+        .values_list("commitment")
+        .annotate(t=Sum("amount"))
+        .values_list("commitment", "t")
+    )
+    spent = dict(
+        Expenditure.objects.filter(project=project)
+        .values_list("commitment")
+        .annotate(t=Sum("amount"))
+        .values_list("commitment", "t")
+    )
+    lines = [
+        Line(c, None, c.amount, money_(received.get(c.pk)), money_(spent.get(c.pk))) for c in own
+    ]
+    lines += [
+        Line(
+            a.commitment,
+            a,
+            a.amount,
+            money_(received.get(a.commitment_id)),
+            money_(spent.get(a.commitment_id)),
+        )
+        for a in allocations
+    ]
+    return lines
+
+
+def project_receipts(*, user: User, project: Project) -> QuerySet[Receipt]:
+    return (
+        Receipt.objects.visible_to(user)
+        .filter(project=project)
+        .select_related("commitment__source", "created_by")
+    )
+
+
+def project_expenditures(*, user: User, project: Project) -> QuerySet[Expenditure]:
+    return (
+        Expenditure.objects.visible_to(user)
+        .filter(project=project)
+        .select_related("commitment__source", "created_by", "work_item__work_type")
+    )
+
+
+def funding_line(
+    *, user: User, commitment_id: int, project_id: int | None
+) -> tuple[Commitment, Project | None]:
+    """The commitment and project of a line the user may see (DoesNotExist otherwise).
+
+    A street officer reaches a programme-level commitment only through a project of its street
+    that has an allocation from it."""
+    base = Commitment.objects.select_related(
+        "programme", "programme__district", "source", "project", "project__compound"
+    )
+    if project_id is None:
+        commitment = base.visible_to(user).get(pk=commitment_id)
+        return commitment, commitment.project
+    project = project_for_funding(user=user, pk=project_id)
+    commitment = base.filter(
+        Q(project=project) | Q(project__isnull=True, allocations__project=project)
+    ).get(pk=commitment_id)
+    return commitment, project
+
+
+def commitment_detail(*, user: User, pk: int) -> Commitment:
+    """A commitment the user may see, with its allocations, receipts and expenditures."""
+    return (
+        Commitment.objects.visible_to(user)
+        .select_related(
+            "source",
+            "programme",
+            "programme__district",
+            "project",
+            "project__compound",
+            "project__compound__street",
+            "batch",
+            "rule",
+            "approved_by",
+            "created_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("project", "project__compound"),
+            ),
+            Prefetch("receipts", queryset=Receipt.objects.select_related("project__compound")),
+            Prefetch(
+                "expenditures",
+                queryset=Expenditure.objects.select_related(
+                    "project__compound", "work_item__work_type"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def programme_commitments(*, user: User, programme: Programme) -> QuerySet[Commitment]:
+    """Programme-level money with allocated, received and spent totals (one query)."""
+    return (
+        Commitment.objects.visible_to(user)
+        .filter(programme=programme, project__isnull=True)
+        .select_related("source", "batch")
+        .annotate(
+            allocated=Sum("allocations__amount"),
+        )
+        .order_by("-year", "id")
+    )
+
+
+# --- Compound and dashboard panels ---------------------------------------------------------
+
+
+@dataclass
+class CompoundPanel:
+    compound: Compound
+    project: Project | None
+    mix: FundingMix | None
+    can_view_project: bool
+
+
+def compound_funding_panel(*, user: User, compound: Compound) -> CompoundPanel:
+    """Funding of a compound's current project and its residents' contributions (seven queries
+    at most; the compound is already in the caller's scope)."""
+    project = (
+        Project.objects.visible_to(user)
+        .select_related("programme", "compound")
+        .filter(pk=compound.current_project_id)
+        .first()
+        if compound.current_project_id
+        else None
+    )
+    mix = funding_mix(user=user, scope=FundingScope(project=project)) if project else None
+    return CompoundPanel(compound, project, mix, project is not None)
+
+
+def dashboard_funding_panel(*, user: User, year: int | None = None) -> FundingMix:
+    """The funding mix of everything the user sees (or one budget year), for the home page."""
+    return funding_mix(user=user, scope=FundingScope(year=year))

@@ -1,0 +1,515 @@
+"""Writes that move money: commitments, approval, allocations, receipts and expenditures.
+
+Every service checks the caller's role and scope, validates, writes in one transaction, records
+who and when (audit fields and history) and raises `ValidationError` with a translatable message,
+or `ConflictError` when the form was opened on an older version of the commitment. Nothing is
+written when a service refuses.
+
+A commitment's `version` changes with every write that touches its money (approval, allocation,
+receipt, expenditure): two people booking the same arrival of money at once is exactly the
+double-counting these records must prevent, so the second is told and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programmes.models import Batch, Programme, Project, WorkItem
+from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.errors import ConflictError
+
+from .models import (
+    SUBTYPE_KIND,
+    ZERO,
+    Allocation,
+    Commitment,
+    ContributionRule,
+    Expenditure,
+    FundingSource,
+    Kind,
+    Receipt,
+    SubType,
+)
+
+if TYPE_CHECKING:
+    from renovation.models import User
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e14")  # max_digits=16 with two decimal places
+
+
+# --- Permissions (pages use the same rules to show or hide their buttons) ------------------
+
+
+def can_write_project_money(user: User, project: Project) -> bool:
+    """Street officers book their street's project money; the district books any of its own."""
+    street = project.compound.street
+    return can_file_street_records(user, street.pk) or can_approve_in_district(
+        user, street.district_id
+    )
+
+
+def can_write_line(user: User, commitment: Commitment, project: Project | None) -> bool:
+    """Who may book receipts and expenditures on a line (a commitment and its project)."""
+    if project is not None:
+        return can_write_project_money(user, project)
+    return can_approve_in_district(user, commitment.programme.district_id)
+
+
+def can_manage_programme_money(user: User, programme: Programme) -> bool:
+    """Programme-level money (a district bond issue) and its allocation are district business."""
+    return can_approve_in_district(user, programme.district_id)
+
+
+# --- Input checks --------------------------------------------------------------------------
+
+
+def parse_amount(raw: object, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+    """A yuan amount: a finite number, not negative, with at most two decimal places."""
+    if isinstance(raw, float):
+        raise ValidationError({field: _("Amounts are exact: pass a decimal, not a float.")})
+    try:
+        value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter an amount in yuan.")}) from None
+    if not value.is_finite():
+        raise ValidationError({field: _("Enter an amount in yuan.")})
+    if value < 0:
+        raise ValidationError({field: _("The amount cannot be negative.")})
+    if value == 0 and not allow_zero:
+        raise ValidationError({field: _("The amount must be more than zero.")})
+    if value != value.quantize(CENT) or value >= MAX_AMOUNT:
+        raise ValidationError(
+            {field: _("Enter an amount in yuan with at most two decimal places.")}
+        )
+    return value.quantize(CENT)
+
+
+def check_not_future(day: dt.date | None, *, field: str) -> dt.date:
+    if day is None:
+        raise ValidationError({field: _("Enter the date.")})
+    if day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    return day
+
+
+def _check_kind(kind: str | None, sub_type: str) -> str:
+    """The kind a sub-type belongs to; a sub-type booked under another kind is refused."""
+    if sub_type not in SubType.values:
+        raise ValidationError({"sub_type": _("Choose a sub-type.")})
+    expected = SUBTYPE_KIND[sub_type]
+    if kind is not None and kind not in Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of funding.")})
+    if expected is None:  # "other" goes under any kind, which must then be named
+        if kind is None:
+            raise ValidationError({"kind": _("Choose the kind of this “other” funding.")})
+        return kind
+    if kind is not None and kind != expected:
+        raise ValidationError(
+            {
+                "sub_type": _(
+                    "“%(sub_type)s” is %(expected)s money and cannot be booked as %(kind)s."
+                )
+                % {
+                    "sub_type": SubType(sub_type).label,
+                    "expected": Kind(expected).label,
+                    "kind": Kind(kind).label,
+                }
+            }
+        )
+    return expected
+
+
+def _lock(commitment: Commitment, version: int | None) -> Commitment:
+    locked = (
+        Commitment.objects.select_for_update().select_related("programme").get(pk=commitment.pk)
+    )
+    if version is not None and locked.version != version:
+        raise ConflictError()
+    return locked
+
+
+def _bump(commitment: Commitment, by: User, reason: str) -> None:
+    commitment.version += 1
+    commitment.updated_by = by
+    commitment._history_user = by
+    commitment._change_reason = reason[:100]
+    commitment.save()
+
+
+def _sum(queryset) -> Decimal:
+    return queryset.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+# --- Sources and commitments ---------------------------------------------------------------
+
+
+def funding_source_ensure(
+    *, district_id: int, kind: str | None, sub_type: str, funder: str, by: User
+) -> FundingSource:
+    """The district's source for this funder, kind and sub-type (created on first use)."""
+    kind = _check_kind(kind, sub_type)
+    funder = " ".join((funder or "").split())
+    if not funder:
+        raise ValidationError({"funder": _("Name the funder.")})
+    if len(funder) > 160:
+        raise ValidationError({"funder": _("The funder's name is too long.")})
+    source = FundingSource.objects.filter(
+        district_id=district_id, kind=kind, sub_type=sub_type, funder=funder
+    ).first()
+    if source is None:
+        source = FundingSource(
+            district_id=district_id,
+            kind=kind,
+            sub_type=sub_type,
+            funder=funder,
+            created_by=by,
+            updated_by=by,
+        )
+        source._history_user = by
+        source.save()
+    return source
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    by: User,
+    sub_type: str,
+    funder: str,
+    amount: object,
+    kind: str | None = None,
+    project: Project | None = None,
+    programme: Programme | None = None,
+    year: int | None = None,
+    batch: Batch | None = None,
+    rule: ContributionRule | None = None,
+    reference: str = "",
+    note: str = "",
+) -> Commitment:
+    """Plan money from a source for a project, or for a whole programme (project omitted)."""
+    if project is not None:
+        programme = project.programme
+        require(
+            can_write_project_money(by, project),
+            _("Only the street office in charge or the district plans this project's money."),
+        )
+        year = year or project.year
+        batch = project.batch
+    elif programme is not None:
+        require(
+            can_manage_programme_money(by, programme),
+            _("Programme-level money is planned by the district's officials."),
+        )
+    else:
+        raise ValidationError(_("Say which project or programme the money is for."))
+
+    errors: dict[str, list[str]] = {}
+    checked: dict[str, object] = {}
+    for key, check in (
+        ("amount", lambda: parse_amount(amount)),
+        ("kind", lambda: _check_kind(kind, sub_type)),
+    ):
+        try:
+            checked[key] = check()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+    # Money is budgeted a year ahead at the earliest, and some arrives after completion
+    # (青羊 applied for municipal funds once projects were finished).
+    first, last = programme.start_year - 1, programme.end_year + 3
+    if year is None or not (first <= year <= last):
+        errors.setdefault("year", []).append(
+            _("Enter a budget year between %(first)s and %(last)s for this programme.")
+            % {"first": first, "last": last}
+        )
+    if batch is not None and batch.programme_id != programme.pk:
+        errors.setdefault("batch", []).append(_("The batch belongs to another programme."))
+    if rule is not None:
+        if rule.programme_id != programme.pk:
+            errors.setdefault("rule", []).append(_("The rule belongs to another programme."))
+        elif project is None:
+            errors.setdefault("rule", []).append(
+                _("Resident contributions are collected per project: choose the project.")
+            )
+        elif rule.sub_type != sub_type:
+            errors.setdefault("rule", []).append(
+                _("The rule “%(rule)s” collects %(sub_type)s, not this sub-type.")
+                % {"rule": rule.name, "sub_type": rule.get_sub_type_display()}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    source = funding_source_ensure(
+        district_id=programme.district_id,
+        kind=checked["kind"],
+        sub_type=sub_type,
+        funder=funder,
+        by=by,
+    )
+    commitment = Commitment(
+        source=source,
+        programme=programme,
+        project=project,
+        batch=batch,
+        year=year,
+        amount=checked["amount"],
+        rule=rule,
+        reference=(reference or "").strip()[:160],
+        note=(note or "").strip(),
+        created_by=by,
+        updated_by=by,
+    )
+    commitment._history_user = by
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def commitment_approve(
+    *, commitment: Commitment, by: User, version: int | None = None
+) -> Commitment:
+    """The district approves (or records the pledge of) planned money."""
+    require(
+        can_approve_in_district(by, commitment.programme.district_id),
+        _("Funding commitments are approved by the district's officials."),
+    )
+    locked = _lock(commitment, version)
+    if locked.status == Commitment.Status.APPROVED:
+        raise ValidationError(_("This commitment is already approved."))
+    locked.status = Commitment.Status.APPROVED
+    locked.approved_by = by
+    locked.approved_at = timezone.now()
+    _bump(locked, by, "approved")
+    return locked
+
+
+# --- Allocation of programme-level money ---------------------------------------------------
+
+
+@transaction.atomic
+def allocation_set(
+    *,
+    commitment: Commitment,
+    project: Project,
+    amount: object,
+    by: User,
+    version: int | None = None,
+) -> Allocation:
+    """Earmark part of a programme-level commitment for one project (or change that part)."""
+    require(
+        can_manage_programme_money(by, commitment.programme),
+        _("Programme-level money is allocated by the district's officials."),
+    )
+    locked = _lock(commitment, version)
+    if not locked.is_programme_level:
+        raise ValidationError(_("Only programme-level money is allocated to projects."))
+    value = parse_amount(amount, allow_zero=True)
+    if project.programme_id != locked.programme_id:
+        raise ValidationError({"project": _("The project belongs to another programme.")})
+    existing = Allocation.objects.filter(commitment=locked, project=project).first()
+    others = _sum(Allocation.objects.filter(commitment=locked).exclude(project=project))
+    if others + value > locked.amount:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Only %(free)s yuan of this commitment is not yet allocated; %(value)s "
+                    "is too much."
+                )
+                % {"free": locked.amount - others, "value": value}
+            }
+        )
+    received = _sum(Receipt.objects.filter(commitment=locked, project=project))
+    if value < received:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "%(received)s yuan has already been received for this project; the "
+                    "allocation cannot be smaller."
+                )
+                % {"received": received}
+            }
+        )
+    if existing is None:
+        allocation = Allocation(
+            commitment=locked, project=project, amount=value, created_by=by, updated_by=by
+        )
+    else:
+        allocation = existing
+        allocation.amount = value
+        allocation.version += 1
+        allocation.updated_by = by
+    allocation._history_user = by
+    allocation.save()
+    _bump(locked, by, "allocation")
+    return allocation
+
+
+# --- Receipts and expenditures -------------------------------------------------------------
+
+
+def _line_project(commitment: Commitment, project: Project | None) -> Project | None:
+    """The project a record on this commitment is booked for, checked against the lines."""
+    if not commitment.is_programme_level:
+        if project is not None and project.pk != commitment.project_id:
+            raise ValidationError({"project": _("This commitment is for another project.")})
+        return commitment.project
+    if (
+        project is not None
+        and not Allocation.objects.filter(commitment=commitment, project=project).exists()
+    ):
+        raise ValidationError(
+            {"project": _("Allocate part of this commitment to the project first.")}
+        )
+    return project
+
+
+def _line_cap(commitment: Commitment, project: Project | None) -> Decimal:
+    if commitment.is_programme_level and project is not None:
+        allocation = Allocation.objects.get(commitment=commitment, project=project)
+        return allocation.amount
+    return commitment.amount
+
+
+@transaction.atomic
+def receipt_record(
+    *,
+    commitment: Commitment,
+    by: User,
+    amount: object,
+    received_on: dt.date | None,
+    project: Project | None = None,
+    over_reason: str = "",
+    note: str = "",
+    version: int | None = None,
+) -> Receipt:
+    """Record money that has arrived (到位) on a line of an approved commitment.
+
+    More than the line was committed for (the allocation, or the commitment itself) is refused
+    unless a reason is given: late interest, a top-up agreed after approval.
+    """
+    require(
+        can_write_line(by, commitment, project or commitment.project),
+        _("You may not record money for this line."),
+    )
+    locked = _lock(commitment, version)
+    if locked.status != Commitment.Status.APPROVED:
+        raise ValidationError(
+            _("Money is received only on an approved commitment; ask the district to approve it.")
+        )
+    line_project = _line_project(locked, project)
+    errors: dict[str, list[str]] = {}
+    value = None
+    try:
+        value = parse_amount(amount)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        check_not_future(received_on, field="received_on")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    over_reason = (over_reason or "").strip()
+    if value is not None:
+        line_received = _sum(Receipt.objects.filter(commitment=locked, project=line_project))
+        total_received = _sum(Receipt.objects.filter(commitment=locked))
+        cap = _line_cap(locked, line_project)
+        over_line = line_received + value > cap
+        over_total = total_received + value > locked.amount
+        if (over_line or over_total) and not over_reason:
+            errors.setdefault("amount", []).append(
+                _(
+                    "%(value)s yuan would bring the received total to %(total)s yuan, above the "
+                    "%(cap)s yuan committed: give a reason for receiving more."
+                )
+                % {
+                    "value": value,
+                    "total": (line_received if over_line else total_received) + value,
+                    "cap": cap if over_line else locked.amount,
+                }
+            )
+    if errors:
+        raise ValidationError(errors)
+    receipt = Receipt(
+        commitment=locked,
+        project=line_project,
+        amount=value,
+        received_on=received_on,
+        over_reason=over_reason,
+        note=(note or "").strip(),
+        created_by=by,
+        updated_by=by,
+    )
+    receipt._history_user = by
+    receipt.save()
+    _bump(locked, by, "receipt")
+    return receipt
+
+
+@transaction.atomic
+def expenditure_record(
+    *,
+    commitment: Commitment,
+    by: User,
+    amount: object,
+    spent_on: dt.date | None,
+    project: Project | None = None,
+    work_item: WorkItem | None = None,
+    payee: str = "",
+    note: str = "",
+    version: int | None = None,
+) -> Expenditure:
+    """Record spending on a line; never more than has been received on that line."""
+    require(
+        can_write_line(by, commitment, project or commitment.project),
+        _("You may not record spending for this line."),
+    )
+    locked = _lock(commitment, version)
+    line_project = _line_project(locked, project)
+    errors: dict[str, list[str]] = {}
+    value = None
+    try:
+        value = parse_amount(amount)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        check_not_future(spent_on, field="spent_on")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if work_item is not None and (line_project is None or work_item.project_id != line_project.pk):
+        errors.setdefault("work_item", []).append(_("The work item belongs to another project."))
+    if value is not None:
+        received = _sum(Receipt.objects.filter(commitment=locked, project=line_project))
+        spent = _sum(Expenditure.objects.filter(commitment=locked, project=line_project))
+        if spent + value > received:
+            errors.setdefault("amount", []).append(
+                _(
+                    "Only %(available)s yuan of the %(received)s yuan received is still unspent; "
+                    "%(value)s yuan cannot be spent."
+                )
+                % {"available": received - spent, "received": received, "value": value}
+            )
+    if errors:
+        raise ValidationError(errors)
+    expenditure = Expenditure(
+        commitment=locked,
+        project=line_project,
+        amount=value,
+        spent_on=spent_on,
+        work_item=work_item,
+        payee=(payee or "").strip()[:160],
+        note=(note or "").strip(),
+        created_by=by,
+        updated_by=by,
+    )
+    expenditure._history_user = by
+    expenditure.save()
+    _bump(locked, by, "expenditure")
+    return expenditure
