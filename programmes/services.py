@@ -73,6 +73,13 @@ def _gate_consultation(project: Project) -> GateResult:
 
 
 def _gate_design(project: Project) -> GateResult:
+    # The survey below, or else a passed owners' vote (Civil Code art. 278): governance decides.
+    from governance.selectors import consultation_gate
+
+    return consultation_gate(project, survey=_gate_design_survey(project))
+
+
+def _gate_design_survey(project: Project) -> GateResult:
     survey = project.surveys.order_by("-held_on", "-id").first()
     threshold = project.programme.support_threshold
     if survey is None:
@@ -142,12 +149,20 @@ def _gate_accepted(project: Project) -> GateResult:
     )
 
 
+def _gate_handed_over(project: Project) -> GateResult:
+    # Residents' satisfaction evaluation and a long-term management arrangement (governance).
+    from governance.selectors import handover_gate
+
+    return handover_gate(project)
+
+
 FORWARD_GATES = {
     Stage.CONSULTATION: _gate_consultation,
     Stage.DESIGN: _gate_design,
     Stage.APPROVED: _gate_approved,
     Stage.CONSTRUCTION: _gate_construction,
     Stage.ACCEPTED: _gate_accepted,
+    Stage.HANDED_OVER: _gate_handed_over,
 }
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from funding.selectors import compound_funding_panel
+from governance.selectors import compound_governance_panel
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
 
@@ -98,6 +99,7 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_approve": can_approve_in_district(request.user, street.district_id),
             "history": selectors.history_for_compound(compound=compound),
             "funding_panel": compound_funding_panel(user=request.user, compound=compound),
+            "governance_panel": compound_governance_panel(user=request.user, compound=compound),
         },
     )
 

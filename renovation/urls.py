@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("funding/", include("funding.urls")),
     path("", include("programmes.urls")),
+    path("", include("governance.urls")),
 ]

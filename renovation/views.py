@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from funding.selectors import dashboard_funding_panel
+from governance.selectors import dashboard_governance_panel
 from programmes import selectors
 
 
@@ -30,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "board": board,
             "year_choices": sorted({y.year for y in board.years} | {this_year}),
             "funding_mix": dashboard_funding_panel(user=request.user),
+            "governance_panel": dashboard_governance_panel(user=request.user),
         },
     )
 

@@ -7,7 +7,6 @@ import time
 from django.core.management.base import BaseCommand
 
 from programmes.demo import load_demo
-from programmes.demo.funding import load_funding_demo
 from programmes.demo.seeds import DEMO_PASSWORD
 
 
@@ -20,7 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
         accounts = load_demo()
-        load_funding_demo()
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {elapsed:.1f} s."))
         self.stdout.write("")

@@ -1,0 +1,260 @@
+"""Reading a ballot sheet (CSV or XLSX) into validated rows, with errors by row number.
+
+Columns (first row, any order, Chinese or English): room (房号), owner (业主, optional),
+exclusive area (专有面积), choice (同意/反对/弃权 or agree/oppose/abstain).
+An owner of several rooms counts once by heads but with the area of all their rooms; without an
+owner column every room is one owner.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from .rules import Tally
+
+if TYPE_CHECKING:
+    from .models import OwnerVote
+    from .rules import VoteOutcome
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+CENT = Decimal("0.01")
+
+HEADERS = {
+    "room": {"room", "owner/room", "房号", "房间号", "户号", "房屋", "专有部分"},
+    "owner": {"owner", "owner name", "业主", "业主姓名", "姓名"},
+    "area": {"area", "exclusive area", "专有面积", "专有部分面积", "面积", "建筑面积"},
+    "choice": {"choice", "vote", "表决意见", "意见", "选择", "表决"},
+}
+CHOICES = {
+    "同意": "agree",
+    "赞成": "agree",
+    "agree": "agree",
+    "yes": "agree",
+    "反对": "oppose",
+    "不同意": "oppose",
+    "oppose": "oppose",
+    "against": "oppose",
+    "no": "oppose",
+    "弃权": "abstain",
+    "abstain": "abstain",
+}
+
+
+@dataclass
+class SheetRow:
+    line: int
+    room: str
+    owner: str
+    area: Decimal
+    choice: str
+
+    @property
+    def owner_key(self) -> str:
+        return self.owner or f"room:{self.room}"
+
+
+@dataclass
+class BallotSheet:
+    rows: list[SheetRow] = field(default_factory=list)
+    errors: list[tuple[int | None, str]] = field(default_factory=list)
+    outcome: VoteOutcome | None = None
+    vote: OwnerVote | None = None
+
+    def error_messages(self) -> list[str]:
+        return [
+            _("Row %(line)s: %(message)s") % {"line": line, "message": message}
+            if line is not None
+            else message
+            for line, message in self.errors
+        ]
+
+    def _owners(self, choice: str | None = None) -> set[str]:
+        return {row.owner_key for row in self.rows if choice is None or row.choice == choice}
+
+    def owners_choosing(self, choice: str) -> int:
+        return len(self._owners(choice))
+
+    def area_choosing(self, choice: str | None) -> Decimal:
+        return sum(
+            (row.area for row in self.rows if choice is None or row.choice == choice), Decimal(0)
+        )
+
+    @property
+    def participating_owners(self) -> int:
+        return len(self._owners())
+
+    def tally(self, *, eligible_owners: int, eligible_area: Decimal) -> Tally:
+        return Tally(
+            eligible_owners=eligible_owners,
+            eligible_area=eligible_area,
+            participating_owners=self.participating_owners,
+            participating_area=self.area_choosing(None),
+            agree_owners=self.owners_choosing("agree"),
+            agree_area=self.area_choosing("agree"),
+        )
+
+    def check_against(self, *, eligible_owners: int, eligible_area: Decimal) -> None:
+        if self.participating_owners > eligible_owners:
+            self.errors.append(
+                (
+                    None,
+                    _("The sheet has %(n)s owners, more than the %(eligible)s entitled to vote.")
+                    % {"n": self.participating_owners, "eligible": eligible_owners},
+                )
+            )
+        area = self.area_choosing(None)
+        if area > eligible_area:
+            self.errors.append(
+                (
+                    None,
+                    _(
+                        "The sheet's area of %(area)s m² is more than the %(eligible)s m² of all "
+                        "owners."
+                    )
+                    % {"area": area, "eligible": eligible_area},
+                )
+            )
+
+
+def _cells_from_csv(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte sequence
+        raise ValueError
+    return [list(row) for row in csv.reader(io.StringIO(text))]
+
+
+def _cells_from_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2):
+            rows.append(["" if value is None else str(value) for value in values])
+        return rows
+    finally:
+        book.close()
+
+
+def _header_map(header: list[str]) -> dict[str, int]:
+    found = {}
+    for index, cell in enumerate(header):
+        name = cell.strip().lower()
+        for key, names in HEADERS.items():
+            if name in names and key not in found:
+                found[key] = index
+    return found
+
+
+def read(upload: UploadedFile) -> BallotSheet:
+    sheet = BallotSheet()
+    name = (upload.name or "").lower()
+    if upload.size is not None and upload.size > MAX_BYTES:
+        sheet.errors.append(
+            (None, _("The file is larger than %(n)s MB.") % {"n": MAX_BYTES // (1024 * 1024)})
+        )
+        return sheet
+    data = upload.read()
+    try:
+        if name.endswith(".xlsx"):
+            cells = _cells_from_xlsx(data)
+        elif name.endswith(".csv"):
+            cells = _cells_from_csv(data)
+        else:
+            sheet.errors.append((None, _("Upload a .csv or .xlsx file.")))
+            return sheet
+    except Exception:  # a corrupt workbook or unreadable text: say so, never a 500
+        sheet.errors.append((None, _("The file could not be read as a ballot sheet.")))
+        return sheet
+    cells = [row for row in cells if any(cell.strip() for cell in row)]
+    if not cells:
+        sheet.errors.append((None, _("The file is empty.")))
+        return sheet
+    columns = _header_map(cells[0])
+    missing = [key for key in ("area", "choice") if key not in columns]
+    if "room" not in columns and "owner" not in columns:
+        missing.insert(0, "room")
+    if missing:
+        sheet.errors.append(
+            (
+                None,
+                _(
+                    "The first row must name the columns: room (房号) or owner (业主), area "
+                    "(专有面积) and choice (表决意见). Missing: %(missing)s."
+                )
+                % {"missing": ", ".join(missing)},
+            )
+        )
+        return sheet
+    if len(cells) - 1 > MAX_ROWS:
+        sheet.errors.append((None, _("The sheet has more than %(n)s ballots.") % {"n": MAX_ROWS}))
+        return sheet
+
+    def cell(row: list[str], key: str) -> str:
+        index = columns.get(key)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    seen_rooms: dict[str, int] = {}
+    owner_choice: dict[str, tuple[str, int]] = {}
+    for line, row in enumerate(cells[1:], start=2):
+        owner = cell(row, "owner")[:64]
+        room = (cell(row, "room") or owner)[:64]
+        raw_area = cell(row, "area")
+        raw_choice = cell(row, "choice")
+        problems = []
+        if not room:
+            problems.append(_("the room (or owner) is empty."))
+        try:
+            area = Decimal(raw_area)
+            if not area.is_finite() or area <= 0 or area != area.quantize(CENT) or area >= 10**8:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            problems.append(
+                _("the area “%(value)s” is not a positive number of m² with two decimals at most.")
+                % {"value": raw_area}
+            )
+            area = Decimal(0)
+        choice = CHOICES.get(raw_choice.lower())
+        if choice is None:
+            problems.append(
+                _("the choice “%(value)s” is not one of 同意/反对/弃权 (agree/oppose/abstain).")
+                % {"value": raw_choice}
+            )
+        if room and room in seen_rooms:
+            problems.append(
+                _("room %(room)s is already on row %(line)s.")
+                % {"room": room, "line": seen_rooms[room]}
+            )
+        if problems:
+            sheet.errors.extend((line, problem) for problem in problems)
+            continue
+        seen_rooms[room] = line
+        parsed = SheetRow(line=line, room=room, owner=owner, area=area, choice=choice)
+        earlier = owner_choice.get(parsed.owner_key)
+        if earlier is not None and earlier[0] != choice:
+            sheet.errors.append(
+                (
+                    line,
+                    _("the same owner voted differently on row %(line)s.") % {"line": earlier[1]},
+                )
+            )
+            continue
+        owner_choice.setdefault(parsed.owner_key, (choice, line))
+        sheet.rows.append(parsed)
+    if not sheet.rows and not sheet.errors:
+        sheet.errors.append((None, _("The sheet has no ballots.")))
+    return sheet
