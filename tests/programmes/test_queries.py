@@ -63,13 +63,14 @@ def test_street_officer_dashboard_query_count_is_constant(
 ):
     make_compounds(2)
     client.force_login(street_officer)
-    with django_assert_max_num_queries(20) as small:
-        client.get(reverse("home"))
+    # Same budget as the district dashboard: programme figures plus two panels.
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(reverse("home")).status_code == 200
 
     make_compounds(30)
 
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(reverse("home"))
+        assert client.get(reverse("home")).status_code == 200
 
 
 def test_compound_list_query_count_is_constant(
