@@ -13,14 +13,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from governance.models import OpinionSurvey
 
 from .models import (
+    Area,
+    Building,
     Compound,
+    District,
     Programme,
     ProgressReport,
     Project,
@@ -29,6 +32,7 @@ from .models import (
     StageTransition,
     Street,
     WorkItem,
+    WorkType,
     YearTarget,
 )
 
@@ -389,4 +393,179 @@ def dashboard(*, user: User, year: int | None = None) -> Dashboard:
         overdue_problems=list(overdue[:10]),
         overdue_problem_count=overdue.count(),
         open_problem_count=open_problems.count(),
+    )
+
+
+# --- API reads and statistics --------------------------------------------------------------
+
+
+def district_list(*, user: User) -> QuerySet[District]:
+    return District.objects.visible_to(user).select_related("city")
+
+
+def area_list(*, user: User) -> QuerySet[Area]:
+    return Area.objects.visible_to(user).select_related("district")
+
+
+def building_list(*, user: User) -> QuerySet[Building]:
+    return Building.objects.visible_to(user).select_related("compound")
+
+
+def programme_list(*, user: User) -> QuerySet[Programme]:
+    return (
+        Programme.objects.visible_to(user)
+        .select_related("district")
+        .prefetch_related(Prefetch("targets", queryset=YearTarget.objects.order_by("year")))
+    )
+
+
+def work_type_list() -> QuerySet[WorkType]:
+    return WorkType.objects.all()
+
+
+def work_item_list(*, user: User) -> QuerySet[WorkItem]:
+    return WorkItem.objects.visible_to(user).select_related("work_type", "project")
+
+
+@dataclass(frozen=True)
+class StatisticsScope:
+    """What a statistic covers, inside the user's own scope (each part optional)."""
+
+    district: District | None = None
+    street: Street | None = None
+    programme: Programme | None = None
+    year: int | None = None
+    category: str | None = None
+
+    def project_q(self, prefix: str = "") -> Q:
+        """The scope as a filter on projects (`prefix` leads from another model to a project)."""
+        q = Q()
+        if self.district is not None:
+            q &= Q(**{f"{prefix}compound__street__district": self.district})
+        if self.street is not None:
+            q &= Q(**{f"{prefix}compound__street": self.street})
+        if self.programme is not None:
+            q &= Q(**{f"{prefix}programme": self.programme})
+        return q
+
+
+def progress_statistics(*, user: User, scope: StatisticsScope) -> list[YearFigures]:
+    """Per year: target, started (entered construction) and completed (accepted) projects, by
+    compounds and by households, for a district, street or programme within the user's scope.
+    Three grouped queries, whatever the number of projects.
+
+    Targets are set per district programme, so a street's figures (a street officer's own, or
+    filtered by street) have none, as on the dashboard."""
+    projects = Project.objects.visible_to(user).filter(scope.project_q())
+    figures = {}
+    for kind, field in (("started", "started_on"), ("completed", "completed_on")):
+        counted = projects.filter(**{f"{field}__isnull": False})
+        if scope.year is not None:
+            counted = counted.filter(**{f"{field}__year": scope.year})
+        rows = (
+            counted.annotate(y=ExtractYear(field))
+            .values("y")
+            .annotate(n=Count("id"), h=Sum("compound__households"))
+            .order_by()
+        )
+        figures[kind] = {row["y"]: row for row in rows}
+    targets: dict[int, dict] = {}
+    if targets_apply_to(user) and scope.street is None:
+        target_rows = YearTarget.objects.filter(programme__in=Programme.objects.visible_to(user))
+        if scope.programme is not None:
+            target_rows = target_rows.filter(programme=scope.programme)
+        if scope.district is not None:
+            target_rows = target_rows.filter(programme__district=scope.district)
+        if scope.year is not None:
+            target_rows = target_rows.filter(year=scope.year)
+        targets = {
+            row["year"]: row
+            for row in target_rows.values("year")
+            .annotate(c=Sum("compounds"), h=Sum("households"))
+            .order_by()
+        }
+    years = sorted(set(targets) | set(figures["started"]) | set(figures["completed"]))
+    if scope.year is not None and not years:
+        years = [scope.year]
+    result = []
+    for year in years:
+        target = targets.get(year)
+        started = figures["started"].get(year, {})
+        completed = figures["completed"].get(year, {})
+        result.append(
+            YearFigures(
+                year=year,
+                target_compounds=target["c"] if target else None,
+                target_households=target["h"] if target else None,
+                started=started.get("n", 0),
+                started_households=started.get("h") or 0,
+                completed=completed.get("n", 0),
+                completed_households=completed.get("h") or 0,
+            )
+        )
+    return result
+
+
+def stage_statistics(*, user: User, scope: StatisticsScope) -> list[dict]:
+    """Projects and households by stage (one query). Without a programme, each compound counts
+    once, by its current project, as on the dashboard; `year` is the plan year."""
+    projects = Project.objects.visible_to(user).filter(scope.project_q())
+    if scope.programme is None:
+        projects = projects.filter(compound__current_project=F("pk"))
+    if scope.year is not None:
+        projects = projects.filter(year=scope.year)
+    if scope.category:
+        projects = projects.filter(category=scope.category)
+    rows = {
+        row["stage"]: row
+        for row in projects.values("stage")
+        .annotate(
+            projects=Count("id"), households=Sum("compound__households"), progress=Avg("progress")
+        )
+        .order_by()
+    }
+    result = []
+    for stage, label in Stage.choices:
+        row = rows.get(stage, {})
+        progress = row.get("progress")
+        result.append(
+            {
+                "stage": stage,
+                "label": str(label),
+                "projects": row.get("projects", 0),
+                "households": row.get("households") or 0,
+                "average_progress": None
+                if progress is None
+                else Decimal(str(progress)).quantize(Decimal("0.1")),
+            }
+        )
+    return result
+
+
+def work_effects(*, user: User, scope: StatisticsScope) -> list[dict]:
+    """The "effects" of renovation: planned and completed quantities per work type (metres of
+    pipe, elevators, parking spaces, chargers ...) in one grouped query. Completed quantities
+    are each work item's latest cumulative figure, never a sum of reports. `year` is the plan
+    year of the projects."""
+    items = WorkItem.objects.visible_to(user).filter(scope.project_q("project__"))
+    if scope.year is not None:
+        items = items.filter(project__year=scope.year)
+    if scope.category:
+        items = items.filter(work_type__category=scope.category)
+    return list(
+        items.values(
+            "work_type__code",
+            "work_type__name_zh",
+            "work_type__name_en",
+            "work_type__unit",
+            "work_type__category",
+            "work_type__sort_order",
+        )
+        .annotate(
+            projects=Count("project", distinct=True),
+            planned_quantity=Sum("planned_quantity"),
+            completed_quantity=Sum("completed_quantity"),
+            budget=Sum("budget"),
+        )
+        .order_by("work_type__sort_order", "work_type__code")
     )

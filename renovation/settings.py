@@ -38,7 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "renovation",
     "programmes",
@@ -167,12 +170,66 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
 
+# REST API (renovation/api): tokens for clients (created and revoked in admin), the session for
+# the browser; one error shape; per-key throttling; lists paginated with a Link header.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so an anonymous request gets 401 with WWW-Authenticate (not 403).
+        "renovation.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "renovation.api.permissions.ApiClientReadOnly",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "renovation.api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "renovation.api.pagination.LinkHeaderPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "renovation.api.throttling.ApiKeyRateThrottle",
+        "renovation.api.throttling.AnonymousRateThrottle",
+    ],
+    "EXCEPTION_HANDLER": "renovation.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "renovation.api.schema.ApiAutoSchema",
+    "SEARCH_PARAM": "q",
+    "ORDERING_PARAM": "ordering",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Requests per key (token or session user) and per anonymous address; "600/min", "10/s", ...
+RENOVATION_API_RATES = {
+    "user": env.str("RENOVATION_API_RATE", default="600/min"),
+    "anon": env.str("RENOVATION_API_ANON_RATE", default="60/min"),
+}
+RENOVATION_API_PAGE_SIZE = env.int("RENOVATION_API_PAGE_SIZE", default=50)
+RENOVATION_API_MAX_PAGE_SIZE = env.int("RENOVATION_API_MAX_PAGE_SIZE", default=500)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Old Compound Renovation API",
+    "DESCRIPTION": (
+        "Registry, programmes, projects, progress, site problems and statistics of the old "
+        "residential compound renovation platform (城镇老旧小区改造). Authenticate with "
+        "`Authorization: Token <key>` (keys are created and revoked in admin) or the browser "
+        "session. Errors share one JSON shape; lists are paginated with an RFC 8288 `Link` "
+        "header and can be downloaded as CSV with `?format=csv` or `Accept: text/csv`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "programmes.models.Stage",
+        "CategoryEnum": "programmes.models.Category",
+    },
 }
 
 # Programme rules with safe defaults; each programme can override its own in the database.

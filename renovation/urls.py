@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("renovation.api.urls")),
     path("funding/", include("funding.urls")),
     path("", include("programmes.urls")),
     path("", include("governance.urls")),
