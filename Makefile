@@ -39,6 +39,7 @@ venv: $(STAMP) ## Create .venv and install the locked dependencies
 run: venv ## Migrate, load demo data, serve on 127.0.0.1:PORT (default 8000)
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 	$(DEV_ENV) $(MANAGE) load_demo
+	$(DEV_ENV) $(MANAGE) rollup
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: venv ## Run the test suite (PYTEST_ARGS="-k foo -n auto")
@@ -56,8 +57,9 @@ format: venv ## Apply ruff fixes and formatting
 migrate: venv ## Apply migrations
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 
-demo: venv ## Load (idempotent) demo data and print demo accounts
+demo: venv ## Load (idempotent) demo data, print demo accounts, compute statistics snapshots
 	$(DEV_ENV) $(MANAGE) load_demo
+	$(DEV_ENV) $(MANAGE) rollup
 
 worker: venv ## Celery worker (needs REDIS_URL; without it tasks run eagerly)
 	$(DEV_ENV) $(BIN)/celery -A renovation worker -l info

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import Building, Compound, Project, Stage
+from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
 
@@ -176,6 +177,11 @@ def committee_create(
     )
     _stamp(committee, by)
     committee.save()
+    rollups.mark_dirty(
+        compound_ids=[committee.compound_id],
+        street_ids=[committee.street_id],
+        area_ids=[committee.area_id],
+    )
     return committee
 
 
@@ -216,6 +222,9 @@ def committee_update(
     locked.version += 1
     _stamp(locked, by)
     locked.save()
+    rollups.mark_dirty(
+        compound_ids=[locked.compound_id], street_ids=[locked.street_id], area_ids=[locked.area_id]
+    )
     return locked
 
 
@@ -326,6 +335,7 @@ def meeting_record(
         meeting.full_clean(exclude=[f.name for f in Meeting._meta.fields if f.name != "minutes"])
     _stamp(meeting, by)
     meeting.save()
+    rollups.mark_dirty(compound_ids=[meeting.compound_id])
     return meeting
 
 
@@ -386,6 +396,7 @@ def opinion_survey_record(
     )
     _stamp(survey, by)
     survey.save()
+    rollups.mark_dirty(project_ids=[survey.project_id])
     return survey
 
 
@@ -558,6 +569,7 @@ def owner_vote_tally(
     locked.version += 1
     _stamp(locked, by, reason=_("Tally entered as totals"))
     locked.save()
+    rollups.mark_dirty(compound_ids=[locked.compound_id])
     return locked
 
 
@@ -663,6 +675,7 @@ def suggestion_record(
     )
     _stamp(suggestion, by)
     suggestion.save()
+    rollups.mark_dirty(compound_ids=[suggestion.compound_id])
     return suggestion
 
 
@@ -726,6 +739,7 @@ def suggestion_submit_public(
             cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.add(key, 1, timeout=3600)
+    rollups.mark_dirty(compound_ids=[suggestion.compound_id])
     return suggestion
 
 
@@ -773,6 +787,7 @@ def suggestion_answer(
     locked.version += 1
     _stamp(locked, by)
     locked.save()
+    rollups.mark_dirty(compound_ids=[locked.compound_id])
     return locked
 
 
@@ -786,6 +801,7 @@ def suggestion_close(*, suggestion: Suggestion, by: User, version: int | None) -
     locked.version += 1
     _stamp(locked, by)
     locked.save()
+    rollups.mark_dirty(compound_ids=[locked.compound_id])
     return locked
 
 
@@ -840,6 +856,7 @@ def satisfaction_record(
     )
     _stamp(survey, by)
     survey.save()
+    rollups.mark_dirty(project_ids=[survey.project_id])
     return survey
 
 
@@ -883,6 +900,7 @@ def long_term_management_record(
     )
     _stamp(arrangement, by)
     arrangement.save()
+    rollups.mark_dirty(compound_ids=[arrangement.compound_id])
     return arrangement
 
 
@@ -933,6 +951,7 @@ def fund_collection_record(
         record.version += 1
     _stamp(record, by)
     record.save()
+    rollups.mark_dirty(project_ids=[record.project_id])
     return record
 
 

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
 
@@ -237,6 +238,7 @@ def project_stage_transition(
     project._history_user = by
     project._change_reason = reason[:100]
     project.save()
+    rollups.mark_dirty(project_ids=[project.pk])
     return StageTransition.objects.create(
         project=project,
         from_stage=from_stage,
@@ -445,6 +447,7 @@ def progress_report_file(
     for photo in photos:
         ProgressPhoto.objects.create(report=report, image=photo, created_by=by, updated_by=by)
     project_progress_recompute(project=project, by=by, at=now)
+    rollups.mark_dirty(project_ids=[project.pk])
     return report
 
 
@@ -475,6 +478,7 @@ def progress_report_return(
     locked._history_user = by
     locked.save()
     project_progress_recompute(project=project, by=by)
+    rollups.mark_dirty(project_ids=[project.pk])
     return locked
 
 
@@ -550,6 +554,7 @@ def site_problem_raise(
     )
     problem._history_user = by
     problem.save()
+    rollups.mark_dirty(project_ids=[project.pk])
     return problem
 
 
@@ -578,4 +583,5 @@ def site_problem_close(
     locked.version += 1
     locked._history_user = by
     locked.save()
+    rollups.mark_dirty(project_ids=[locked.project_id])
     return locked

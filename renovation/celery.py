@@ -1,13 +1,15 @@
 """The Celery application.
 
-With REDIS_URL unset, settings make every task run eagerly in-process (the embedded default),
-so `make run` needs no broker. The beat schedule grows with the rollup issue; each entry says
-when it runs and why.
+Broker and result backend are Redis (REDIS_URL); with REDIS_URL unset, settings make every task
+run eagerly in-process (the embedded default), so `make run` needs no broker. Serialisation is
+JSON only, time limits and acks_late come from the CELERY_* settings. Run the schedule below
+with `celery -A renovation beat` next to the workers (`celery -A renovation worker`).
 """
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renovation.settings")
 
@@ -15,4 +17,24 @@ app = Celery("renovation")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-app.conf.beat_schedule = {}
+# Times are in CELERY_TIMEZONE (the platform's TIME_ZONE, Asia/Shanghai by default).
+app.conf.beat_schedule = {
+    # 02:00 every night: recompute every scope's statistics from source and write the day's
+    # snapshots, the points of the trend charts. Also catches changes made outside the services
+    # (admin, imports), which mark nothing dirty.
+    "rollup-full-nightly": {
+        "task": "renovation.tasks.rollup_full_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    # Every 5 minutes: refresh scopes still marked dirty. Changes queue their own refresh
+    # after commit; this catches up when that could not be queued (broker down) or failed.
+    "rollup-drain-dirty": {
+        "task": "renovation.tasks.rollup_refresh_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # 03:30 every Sunday: forget rollup run records older than 30 days (snapshots are kept).
+    "rollup-prune-runs": {
+        "task": "renovation.tasks.rollup_prune_task",
+        "schedule": crontab(hour=3, minute=30, day_of_week="sun"),
+    },
+}

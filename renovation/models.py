@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -106,3 +107,145 @@ class Audited(models.Model):
 
     class Meta:
         abstract = True
+
+
+# --- Rollups: statistics snapshots, refresh marks and runs (logic in renovation/rollups) ----
+
+
+class ScopeKind(models.TextChoices):
+    """What a snapshot covers. Street, area, district and programme figures are computed from
+    source; city and national ("all") figures are the sums of their districts."""
+
+    ALL = "all", pgettext_lazy("statistics scope", "All")
+    CITY = "city", pgettext_lazy("statistics scope", "City")
+    DISTRICT = "district", pgettext_lazy("statistics scope", "District")
+    STREET = "street", pgettext_lazy("statistics scope", "Street office")
+    AREA = "area", pgettext_lazy("statistics scope", "Area")
+    PROGRAMME = "programme", pgettext_lazy("statistics scope", "Programme")
+
+
+class ScopeSnapshot(models.Model):
+    """The statistics of one scope on one day, as the last rollup of that day computed them.
+
+    `figures` holds every figure as additive raw values (counts, sums; Decimals as strings);
+    rates, shares and averages are derived when read. The columns repeat the headline figures
+    of the snapshot's own year, so trends and lists read them without parsing JSON."""
+
+    scope_kind = models.CharField(_("scope"), max_length=16, choices=ScopeKind.choices)
+    scope_id = models.PositiveBigIntegerField(_("scope id"), default=0)
+    as_of = models.DateField(_("as of"))
+    computed_at = models.DateTimeField(_("computed at"))
+    compounds = models.PositiveIntegerField(_("compounds"), default=0)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    started = models.PositiveIntegerField(_("started this year"), default=0)
+    started_households = models.PositiveIntegerField(_("households started this year"), default=0)
+    completed = models.PositiveIntegerField(_("completed this year"), default=0)
+    completed_households = models.PositiveIntegerField(
+        _("households completed this year"), default=0
+    )
+    target_compounds = models.PositiveIntegerField(_("target compounds"), null=True, blank=True)
+    target_households = models.PositiveIntegerField(_("target households"), null=True, blank=True)
+    progress = models.DecimalField(
+        _("weighted progress (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    open_problems = models.PositiveIntegerField(_("open problems"), default=0)
+    funding_planned = models.DecimalField(
+        _("funding planned (yuan)"), max_digits=18, decimal_places=2, default=0
+    )
+    funding_received = models.DecimalField(
+        _("funding received (yuan)"), max_digits=18, decimal_places=2, default=0
+    )
+    funding_spent = models.DecimalField(
+        _("funding spent (yuan)"), max_digits=18, decimal_places=2, default=0
+    )
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("statistics snapshot")
+        verbose_name_plural = _("statistics snapshots")
+        ordering = ["scope_kind", "scope_id", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_kind", "scope_id", "as_of"], name="scopesnapshot_one_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_kind_display()} {self.scope_id} {self.as_of}"
+
+
+class DirtyScope(models.Model):
+    """A scope whose statistics changed since its snapshot. Written in the same transaction as
+    the change, so a mark is never lost even when the task queue is down; a refresh deletes the
+    marks it has covered, in the transaction that writes the snapshots."""
+
+    scope_kind = models.CharField(_("scope"), max_length=16, choices=ScopeKind.choices)
+    scope_id = models.PositiveBigIntegerField(_("scope id"), default=0)
+    marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scope to refresh")
+        verbose_name_plural = _("scopes to refresh")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["scope_kind", "scope_id"], name="dirtyscope_scope_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_kind_display()} {self.scope_id}"
+
+
+class RollupRun(models.Model):
+    """One execution of a rollup: a full recompute (nightly or asked for) or a refresh of the
+    scopes marked dirty. Its progress feeds the progress bar; a failure is shown on the
+    dashboard until a later run of the same kind succeeds."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Full recompute")
+        REFRESH = "refresh", _("Refresh after changes")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    task_id = models.CharField(_("task id"), max_length=64, blank=True, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    steps_total = models.PositiveIntegerField(_("steps"), default=0)
+    steps_done = models.PositiveIntegerField(_("steps done"), default=0)
+    snapshots_written = models.PositiveIntegerField(_("snapshots written"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("rollup run")
+        verbose_name_plural = _("rollup runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.steps_total:
+            return 0
+        return min(100, self.steps_done * 100 // self.steps_total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

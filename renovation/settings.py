@@ -156,6 +156,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Queueing a task from a web request must not hang when the broker is down: fail fast (the
+# rollup marks stay in the database and the beat catches up).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds a statistics refresh waits after a change, so that a burst of changes gives one.
+RENOVATION_ROLLUP_REFRESH_COUNTDOWN = env.int("RENOVATION_ROLLUP_REFRESH_COUNTDOWN", default=10)
 
 # Sessions and cookies: secure in production (DEBUG off) unless explicitly turned off for a
 # plain-HTTP intranet deployment.

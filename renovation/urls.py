@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("renovation.api.urls")),
+    path("statistics/", include("renovation.rollups.urls")),
     path("funding/", include("funding.urls")),
     path("", include("programmes.urls")),
     path("", include("governance.urls")),

@@ -1,0 +1,7 @@
+"""Statistics snapshots (rollups): computed with grouped SQL per scope, refreshed after changes
+and nightly, read by pages, charts and trends. Services call `mark_dirty` in their transaction.
+"""
+
+from .services import mark_dirty
+
+__all__ = ["mark_dirty"]
