@@ -25,7 +25,19 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import pgettext
 
 from programmes.models import Area, Batch, Compound, District, Programme, Project, Street
@@ -36,6 +48,7 @@ from .models import (
     Commitment,
     ContributionRule,
     Expenditure,
+    FundingSource,
     Kind,
     Receipt,
     SubType,
@@ -665,3 +678,49 @@ def compound_funding_panel(*, user: User, compound: Compound) -> CompoundPanel:
 def dashboard_funding_panel(*, user: User, year: int | None = None) -> FundingMix:
     """The funding mix of everything the user sees (or one budget year), for the home page."""
     return funding_mix(user=user, scope=FundingScope(year=year))
+
+
+# --- API lists -----------------------------------------------------------------------------
+
+
+def funding_source_list(*, user: User) -> QuerySet[FundingSource]:
+    return FundingSource.objects.visible_to(user)
+
+
+def _line_total(model) -> Coalesce:
+    """The sum of a commitment's receipts, expenditures or allocations (a correlated subquery,
+    so the list stays one query and joins never multiply rows)."""
+    total = (
+        model.objects.filter(commitment=OuterRef("pk"))
+        .order_by()
+        .values("commitment")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=18, decimal_places=2)
+    return Coalesce(Subquery(total, output_field=money), Value(ZERO), output_field=money)
+
+
+def commitment_list(*, user: User) -> QuerySet[Commitment]:
+    """Commitments the user may see with their allocated, received and spent totals."""
+    return (
+        Commitment.objects.visible_to(user)
+        .select_related("source", "programme", "approved_by", "created_by")
+        .annotate(
+            allocated=_line_total(Allocation),
+            received=_line_total(Receipt),
+            spent=_line_total(Expenditure),
+        )
+    )
+
+
+def allocation_list(*, user: User) -> QuerySet[Allocation]:
+    return Allocation.objects.visible_to(user).select_related("commitment__source")
+
+
+def receipt_list(*, user: User) -> QuerySet[Receipt]:
+    return Receipt.objects.visible_to(user).select_related("commitment__source", "created_by")
+
+
+def expenditure_list(*, user: User) -> QuerySet[Expenditure]:
+    return Expenditure.objects.visible_to(user).select_related("commitment__source", "created_by")

@@ -849,3 +849,119 @@ class SiteProblem(Audited):
         return self.status == self.Status.OPEN and self.created_at < timezone.now() - (
             timezone.timedelta(hours=hours)
         )
+
+
+# --- Exports and notifications (issue 6) ---------------------------------------------------
+
+
+def export_file_path(instance: ExportJob, filename: str) -> str:
+    # MEDIA_ROOT/exports/: never listed or served by the web server; the download view checks
+    # that the requester owns the job before it opens the file.
+    return f"exports/{instance.user_id}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A large ledger export run by a worker: who asked, for what scope, how far it got."""
+
+    class Kind(models.TextChoices):
+        LEDGER_XLSX = "ledger_xlsx", _("Ledger (Excel)")
+        LEDGER_CSV = "ledger_csv", _("Ledger (CSV)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The GET parameters of the export (scope ids, year, unit, sheet); re-resolved against the
+    # user's scope when the job runs, so a job cannot export more than its owner may read.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    scope_label = models.CharField(_("scope"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    rows = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to=export_file_path, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100), name="exportjob_progress"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.scope_label} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:export-job", args=[self.pk])
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app reminder for one user about one object; at most one per object, kind and day
+    (the daily reminder run can be repeated without sending anything twice)."""
+
+    class Kind(models.TextChoices):
+        REPORT_OVERDUE = "report_overdue", _("Progress report overdue")
+        PROBLEM_OVERDUE = "problem_overdue", _("Site problem open too long")
+        SURVEY_BELOW = "survey_below", _("Survey support below threshold")
+        DISCLOSURE_CLOSING = "disclosure_closing", _("Disclosure window closing")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    # "project:12", "problem:7": the object the reminder is about (with `day`, the idempotency
+    # key of the daily run).
+    object_key = models.CharField(_("object"), max_length=64)
+    day = models.DateField(_("day"))
+    message = models.CharField(_("message"), max_length=500)
+    # What the message is made of, so that it can be shown in the reader's language.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    link = models.CharField(_("link"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "object_key", "day"],
+                name="notification_once_per_object_and_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -32,6 +32,18 @@ app.conf.beat_schedule = {
         "task": "renovation.tasks.rollup_refresh_task",
         "schedule": crontab(minute="*/5"),
     },
+    # 07:30 every day, before the offices open: reminders (overdue progress reports, problems
+    # open past a day, surveys below threshold, disclosures closing) as in-app notifications and
+    # one summary e-mail per person. Idempotent: a rerun the same day sends nothing new.
+    "reminders-daily": {
+        "task": "programmes.tasks.reminders_generate_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # 03:15 every night: delete ledger export files older than RENOVATION_EXPORT_KEEP_DAYS.
+    "export-jobs-prune": {
+        "task": "programmes.tasks.export_jobs_prune_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # 03:30 every Sunday: forget rollup run records older than 30 days (snapshots are kept).
     "rollup-prune-runs": {
         "task": "renovation.tasks.rollup_prune_task",

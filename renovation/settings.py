@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "programmes.context_processors.notifications",
             ],
         },
     },
@@ -238,6 +239,25 @@ SPECTACULAR_SETTINGS = {
         "CategoryEnum": "programmes.models.Category",
     },
 }
+
+# E-mail (reminders): printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@renovation.local")
+# Absolute links in e-mails, e.g. https://gxq.example.gov.cn
+RENOVATION_SITE_URL = env.str("RENOVATION_SITE_URL", default="")
+
+# Exports: ledgers above this many compounds are written by a worker; files kept this long.
+RENOVATION_EXPORT_ASYNC_COMPOUNDS = env.int("RENOVATION_EXPORT_ASYNC_COMPOUNDS", default=5000)
+RENOVATION_EXPORT_KEEP_DAYS = env.int("RENOVATION_EXPORT_KEEP_DAYS", default=7)
+# Reminders: disclosure windows closing within this many days are flagged.
+RENOVATION_DISCLOSURE_CLOSING_DAYS = env.int("RENOVATION_DISCLOSURE_CLOSING_DAYS", default=2)
 
 # Programme rules with safe defaults; each programme can override its own in the database.
 RENOVATION_PROBLEM_OVERDUE_HOURS = env.int("RENOVATION_PROBLEM_OVERDUE_HOURS", default=24)

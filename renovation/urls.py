@@ -16,8 +16,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("renovation.api.urls")),
-    path("statistics/", include("renovation.rollups.urls")),
     path("funding/", include("funding.urls")),
+    path("reports/", include("programmes.report_urls")),
+    path("statistics/", include("renovation.rollups.urls")),
     path("", include("programmes.urls")),
     path("", include("governance.urls")),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from funding.selectors import dashboard_funding_panel
 from governance.selectors import dashboard_governance_panel
 from programmes import selectors
+from renovation.notifications.selectors import dashboard_reminders
 from renovation.rollups import selectors as rollups
 
 
@@ -67,6 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 street_progress=statistics.street_progress,
             ),
             "rollup_failure": rollups.last_failure(user=user),
+            "reminders": dashboard_reminders(user=user),
             "can_recompute": rollups.can_request_recompute(user),
         },
     )

@@ -12,6 +12,8 @@ app_name = "api"
 
 v1_patterns = [
     path("", include("programmes.api.urls")),
+    path("", include("funding.api.urls")),
+    path("", include("governance.api.urls")),
 ]
 
 urlpatterns = [

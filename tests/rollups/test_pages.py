@@ -173,7 +173,9 @@ def test_dashboard_from_snapshots_has_a_constant_query_count(
 ):
     make_compounds(2)
     client.force_login(request.getfixturevalue(who))
-    with django_assert_max_num_queries(12) as small:
+    # Budget: the snapshot, the live problem to-do list, the header's notification count and the
+    # reminders panel (live by design: it is a to-do list).
+    with django_assert_max_num_queries(22) as small:
         assert client.get(reverse("home")).status_code == 200
 
     make_compounds(30)

@@ -1,0 +1,22 @@
+"""Routes of the funding API, included under /api/v1/ in the `api` namespace."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import statistics, views
+
+router = SimpleRouter()
+router.register("funding-sources", views.FundingSourceViewSet, basename="funding-source")
+router.register("commitments", views.CommitmentViewSet, basename="commitment")
+router.register("allocations", views.AllocationViewSet, basename="allocation")
+router.register("receipts", views.ReceiptViewSet, basename="receipt")
+router.register("expenditures", views.ExpenditureViewSet, basename="expenditure")
+
+urlpatterns = [
+    *router.urls,
+    path(
+        "statistics/funding-mix/",
+        statistics.FundingMixView.as_view(),
+        name="statistics-funding-mix",
+    ),
+]

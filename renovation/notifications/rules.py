@@ -1,0 +1,89 @@
+"""What is due: one queryset per kind of reminder, each restricted to a user's scope or to
+everything (the daily run). A fixed number of queries each, whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from governance.models import Disclosure, OpinionSurvey
+from programmes.models import Programme, Project, SiteProblem, Stage
+
+
+def disclosure_closing_days() -> int:
+    return getattr(settings, "RENOVATION_DISCLOSURE_CLOSING_DAYS", 2)
+
+
+def overdue_reports(projects: QuerySet[Project], *, today: dt.date) -> QuerySet[Project]:
+    """Projects under construction whose last submitted report (or, with none, the start of
+    construction) is older than their programme's `report_overdue_days`. Two queries: the
+    distinct thresholds, then the projects (one condition per threshold, so no date arithmetic
+    in SQL that databases disagree on)."""
+    days = (
+        Programme.objects.filter(projects__in=projects.filter(stage=Stage.CONSTRUCTION))
+        .values_list("report_overdue_days", flat=True)
+        .distinct()
+        .order_by()
+    )
+    condition = Q(pk__in=[])
+    for n in days:
+        condition |= Q(
+            programme__report_overdue_days=n, reference_day__lt=today - dt.timedelta(days=n)
+        )
+    return (
+        projects.filter(stage=Stage.CONSTRUCTION)
+        .annotate(reference_day=Coalesce("last_report_on", "started_on"))
+        .filter(condition)
+    )
+
+
+def overdue_problems(problems: QuerySet[SiteProblem], *, now: dt.datetime) -> QuerySet[SiteProblem]:
+    """Open for longer than RENOVATION_PROBLEM_OVERDUE_HOURS (每日调度、次日报告、当日解决)."""
+    return problems.overdue(now=now)
+
+
+def surveys_below_threshold(surveys: QuerySet[OpinionSurvey]) -> QuerySet[OpinionSurvey]:
+    """The latest survey of each project still in consultation whose support rate (in favour
+    per returned form) is below its programme's threshold."""
+    latest = (
+        OpinionSurvey.objects.filter(project=OuterRef("project"))
+        .order_by("-held_on", "-id")
+        .values("pk")[:1]
+    )
+    decimal = DecimalField(max_digits=20, decimal_places=4)
+    return (
+        surveys.filter(project__stage=Stage.CONSULTATION, pk=Subquery(latest))
+        .annotate(
+            support_x100=ExpressionWrapper(F("support") * Value(100), output_field=decimal),
+            needed=ExpressionWrapper(
+                F("project__programme__support_threshold") * F("forms_returned"),
+                output_field=decimal,
+            ),
+        )
+        .filter(support_x100__lt=F("needed"))
+    )
+
+
+def disclosures_closing(
+    disclosures: QuerySet[Disclosure], *, today: dt.date
+) -> QuerySet[Disclosure]:
+    """Published disclosures whose window ends within the next few days (today included)."""
+    until = today + dt.timedelta(days=disclosure_closing_days())
+    return disclosures.filter(published=True, window_ends_on__gte=today, window_ends_on__lte=until)
+
+
+def now_and_today() -> tuple[dt.datetime, dt.date]:
+    return timezone.now(), timezone.localdate()
