@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override, pgettext_lazy
+from django.utils.translation import override, pgettext, pgettext_lazy
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
 
@@ -1000,8 +1000,8 @@ def census_template(target) -> None:
 
     write_workbook(
         [
-            table(_("Compounds"), COMPOUND_FIELDS),
-            table(_("Buildings"), BUILDING_FIELDS),
+            table(pgettext("sheet", "Compounds"), COMPOUND_FIELDS),
+            table(pgettext("sheet", "Buildings"), BUILDING_FIELDS),
         ],
         target,
     )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from funding.models import Allocation, Commitment, Expenditure, Kind, Receipt, SubType
 from governance.masking import can_see_personal_data, mask_name, mask_phone
@@ -41,7 +41,7 @@ SHEETS = ("compounds", "projects", "work_items", "funding", "governance", "membe
 
 def sheet_titles() -> dict[str, str]:
     return {
-        "compounds": _("Compounds"),
+        "compounds": pgettext("sheet", "Compounds"),
         "projects": _("Projects"),
         "work_items": _("Work items"),
         "funding": _("Funding"),

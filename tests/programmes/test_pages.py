@@ -51,7 +51,7 @@ def test_login_page_follows_the_language_cookie(client, db):
 
 def test_language_switch_to_english_then_pages_are_english(client, district_official):
     client.force_login(district_official)
-    assert "<h1>小区" in client.get(reverse("programmes:compound-list")).content.decode()
+    assert "<h1>小区台账</h1>" in client.get(reverse("programmes:compound-list")).content.decode()
 
     switched = client.post(
         reverse("set_language"),
@@ -61,7 +61,7 @@ def test_language_switch_to_english_then_pages_are_english(client, district_offi
     assert switched.status_code == 302
     text = client.get(reverse("programmes:compound-list")).content.decode()
     assert '<html lang="en">' in text
-    assert "<h1>Compounds</h1>" in text
+    assert "<h1>Compound registry</h1>" in text
 
 
 def test_login_with_a_password_reaches_the_dashboard(client, district_official):
