@@ -292,6 +292,28 @@ def committee_member_remove(*, member: CommitteeMember, by: User) -> None:
 
 
 @transaction.atomic
+def meeting_minutes_attach(*, meeting: Meeting, by: User, minutes: UploadedFile) -> Meeting:
+    """Attach (or replace) a meeting's minutes. The file is checked as when the page records
+    the meeting: not larger than `MINUTES_MAX_BYTES` and a PDF, Word document or
+    photo by its extension (`Meeting.minutes` validators). The replaced file stays in storage,
+    since the meeting's history still names it."""
+    _require_street(by, meeting.compound)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if minutes.size > MINUTES_MAX_BYTES:
+        raise ValidationError(
+            {
+                "minutes": _("The minutes must be smaller than %(size)s MB.")
+                % {"size": MINUTES_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    locked.minutes = minutes
+    locked.full_clean(exclude=[f.name for f in Meeting._meta.fields if f.name != "minutes"])
+    _stamp(locked, by, reason=_("Minutes uploaded"))
+    locked.save()
+    return locked
+
+
+@transaction.atomic
 def meeting_record(
     *,
     compound: Compound,

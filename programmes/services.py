@@ -452,6 +452,64 @@ def progress_report_file(
 
 
 @transaction.atomic
+def progress_photos_add(
+    *,
+    report: ProgressReport,
+    by: User,
+    photos: Iterable[UploadedFile],
+    caption: str = "",
+    version: int | None = None,
+) -> list[ProgressPhoto]:
+    """Attach photos to a report already filed (a phone sends them after the figures).
+
+    The rules of filing apply: the street office in charge, a project under construction, and
+    each photo a real image (Pillow) no larger than PHOTO_MAX_BYTES, checked by the page form's
+    own field. All or nothing. The report's version goes up and its history names `by`, so a
+    correction opened before the photos were added conflicts instead of hiding them.
+    """
+    from .forms import MultipleImageField  # the forms module imports this one
+
+    require(
+        can_file_street_records(by, report.project.compound.street_id),
+        _("Only the street office in charge files progress for this project."),
+    )
+    locked = ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    if version is not None and locked.version != version:
+        raise ConflictError()
+    project = locked.project
+    if project.stage != Stage.CONSTRUCTION:
+        raise ValidationError(
+            _(
+                "Progress is reported only for projects under construction; this one is at "
+                "“%(stage)s”."
+            )
+            % {"stage": project.get_stage_display()}
+        )
+    photos = list(photos)
+    if not photos:
+        raise ValidationError({"photos": _("Choose at least one photo.")})
+    caption = (caption or "").strip()
+    if len(caption) > 255:
+        raise ValidationError({"caption": _("Write at most %(n)s characters.") % {"n": 255}})
+    try:
+        images = MultipleImageField().clean(photos)
+    except ValidationError as error:
+        raise ValidationError({"photos": error.messages}) from None
+    added = [
+        ProgressPhoto.objects.create(
+            report=locked, image=image, caption=caption, created_by=by, updated_by=by
+        )
+        for image in images
+    ]
+    locked.version += 1
+    locked.updated_by = by
+    locked._history_user = by
+    locked._change_reason = (_("Photos added: %(n)s") % {"n": len(added)})[:100]
+    locked.save()
+    return added
+
+
+@transaction.atomic
 def progress_report_return(
     *, report: ProgressReport, by: User, comment: str, version: int | None = None
 ) -> ProgressReport:

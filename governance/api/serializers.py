@@ -195,6 +195,9 @@ class MeetingSerializer(_CompoundFields, serializers.ModelSerializer):
     minutes_url = serializers.SerializerMethodField(
         help_text=_("The minutes (for users in scope), or null.")
     )
+    minutes_file = serializers.SerializerMethodField(
+        help_text=_("Download the minutes with your key (GET), or null when there are none.")
+    )
 
     class Meta:
         model = Meeting
@@ -212,6 +215,7 @@ class MeetingSerializer(_CompoundFields, serializers.ModelSerializer):
             "topics",
             "resolutions",
             "minutes_url",
+            "minutes_file",
             "created_at",
         ]
 
@@ -222,6 +226,23 @@ class MeetingSerializer(_CompoundFields, serializers.ModelSerializer):
         url = reverse("governance:meeting-minutes", args=[meeting.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_minutes_file(self, meeting: Meeting) -> str | None:
+        if not meeting.minutes:
+            return None
+        url = reverse("api:meeting-minutes", args=[meeting.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class MinutesInput(serializers.Serializer):
+    minutes = serializers.FileField(
+        help_text=_(
+            "The minutes: a PDF, Word document (.doc, .docx) or photo (.jpg, .jpeg, .png) of at "
+            "most 10 MB. Replaces earlier minutes."
+        )
+    )
 
 
 class MeetingInput(serializers.Serializer):
@@ -492,6 +513,76 @@ class TallyInput(serializers.Serializer):
     oppose_owners = _count(required=False, default=0)
     oppose_area = _area(required=False, default=Decimal("0.00"))
     version = _version()
+
+
+class BallotImportInput(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=_(
+            "The ballot sheet, .csv (UTF-8 or GB18030) or .xlsx (first sheet), at most 5 MB and "
+            "5000 rows. First row: room (房号) or owner (业主), area (专有面积), choice "
+            "(表决意见: 同意/反对/弃权 or agree/oppose/abstain)."
+        )
+    )
+    dry_run = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text=_(
+            "true (the default): only check the sheet and preview the tally; false: save the "
+            "ballots and recompute the tally, only if every row is valid."
+        ),
+    )
+    version = _version()
+
+
+class BallotErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("The sheet's row number (the header is row 1); null for the whole file."),
+    )
+    column = serializers.CharField(
+        allow_null=True,
+        help_text=_("room, owner, area or choice: the column the error is about, or null."),
+    )
+    message = serializers.CharField()
+
+
+class BallotTallySerializer(serializers.Serializer):
+    participating_owners = serializers.IntegerField()
+    participating_area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    agree_owners = serializers.IntegerField()
+    agree_area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    oppose_owners = serializers.IntegerField()
+    oppose_area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    abstain_owners = serializers.IntegerField()
+    abstain_area = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class BallotOutcomeSerializer(serializers.Serializer):
+    quorum_reached = serializers.BooleanField()
+    passed = serializers.BooleanField()
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Why the vote would not pass, if it would not.")
+    )
+
+
+class BallotImportSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    valid = serializers.BooleanField(help_text=_("Every row is valid: the sheet can be saved."))
+    saved = serializers.BooleanField(
+        help_text=_("The ballots replaced the vote's earlier ones and its tally.")
+    )
+    ballots = serializers.IntegerField(help_text=_("Valid ballot rows read."))
+    errors = BallotErrorSerializer(many=True)
+    tally = BallotTallySerializer(
+        allow_null=True, help_text=_("The tally of the sheet; null when it has errors.")
+    )
+    outcome = BallotOutcomeSerializer(
+        allow_null=True,
+        help_text=_("The outcome under the rule in force on the vote date; null with errors."),
+    )
+    vote = VoteDetailSerializer(
+        help_text=_("The vote as it now stands (unchanged by a dry run); its ETag is sent.")
+    )
 
 
 # --- Suggestions ---------------------------------------------------------------------------

@@ -9,11 +9,15 @@ Personal data is masked by role exactly as on the pages (see `serializers.py`).
 
 from __future__ import annotations
 
+import os
+
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -30,18 +34,24 @@ from governance.models import (
 )
 from programmes.models import Building, Compound, Project
 from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.api.exceptions import django_validation_errors
 from renovation.api.schema import ERRORS
 from renovation.api.views import (
+    DOWNLOAD_RENDERERS,
     ETAG_HEADER,
     IF_MATCH,
+    UPLOAD_PARSERS,
     ScopedReadOnlyViewSet,
     etag,
     list_and_detail_schema,
+    open_stored,
     requested_version,
+    stored_file_response,
     validated,
 )
 
 from . import serializers as api
+from . import uploads
 
 TAG = "governance"
 
@@ -105,6 +115,17 @@ def _created(data: dict, name: str, pk: int, version: int | None = None) -> Resp
 
 
 NOT_FOUND = {404: ERRORS["404"]}
+
+# The file types `Meeting.minutes` accepts, served with their own type.
+MINUTES_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+OCTET_STREAM = "application/octet-stream"
 
 
 # --- Committees ----------------------------------------------------------------------------
@@ -281,11 +302,18 @@ class MeetingViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self) -> QuerySet:
         return selectors.meeting_list(user=self.request.user)
 
+    def get_renderers(self):
+        # GET /meetings/{id}/minutes/ streams the file; its POST answers JSON like the rest.
+        if self.action == "minutes":
+            return [renderer() for renderer in DOWNLOAD_RENDERERS]
+        return super().get_renderers()
+
     @extend_schema(
         tags=[TAG],
         summary="Record a consultation meeting",
         description=(
-            "The street office of the compound's street only. Minutes are uploaded on the page."
+            "The street office of the compound's street only. Attach the minutes afterwards "
+            "with POST /meetings/{id}/minutes/ (multipart)."
         ),
         request=api.MeetingInput,
         responses={201: api.MeetingSerializer, **NOT_FOUND},
@@ -313,6 +341,67 @@ class MeetingViewSet(ScopedReadOnlyViewSet):
         meeting = services.meeting_record(compound=compound, by=request.user, **data)
         meeting = self.get_queryset().get(pk=meeting.pk)
         return _created(self.get_serializer(meeting).data, "meeting", meeting.pk)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Download a meeting's minutes",
+        description=(
+            "The file as uploaded (PDF, Word or photo), as an attachment; 404 outside your "
+            "scope or when the meeting has no minutes."
+        ),
+        responses={
+            **{
+                (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="Minutes.")
+                for media_type in dict.fromkeys([*MINUTES_TYPES.values(), OCTET_STREAM])
+            },
+        },
+    )
+    @action(detail=True, methods=["get"], url_name="minutes", parser_classes=UPLOAD_PARSERS)
+    def minutes(self, request: Request, pk: str | None = None):
+        meeting = self.get_object()
+        handle = open_stored(meeting.minutes)
+        name = meeting.minutes.name
+        content_type = MINUTES_TYPES.get(os.path.splitext(name)[1].lower(), OCTET_STREAM)
+        return stored_file_response(handle, name, content_type, as_attachment=True)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Upload (or replace) a meeting's minutes",
+        description=(
+            "`multipart/form-data` only, one `minutes` file. The street office of the "
+            "meeting's compound only (API-client keys are read-only). Checked as on the page: "
+            "a PDF, Word document or photo (.pdf, .doc, .docx, .jpg, .jpeg, .png) of at most "
+            "10 MB; an empty or other file is a 400 and nothing changes."
+        ),
+        request={"multipart/form-data": api.MinutesInput},
+        responses={200: api.MeetingSerializer},
+        examples=[
+            OpenApiExample(
+                "Wrong file type",
+                value={
+                    "status": 400,
+                    "code": "invalid",
+                    "detail": "The input is not valid; see the field errors.",
+                    "errors": {
+                        "minutes": [
+                            "File extension “exe” is not allowed. Allowed extensions are: pdf, "
+                            "doc, docx, jpg, jpeg, png."
+                        ]
+                    },
+                },
+                response_only=True,
+                status_codes=["400"],
+            )
+        ],
+    )
+    @minutes.mapping.post
+    def upload_minutes(self, request: Request, pk: str | None = None) -> Response:
+        meeting = self.get_object()
+        _may_file(request, meeting.compound)
+        data = validated(api.MinutesInput, request)
+        services.meeting_minutes_attach(meeting=meeting, by=request.user, minutes=data["minutes"])
+        meeting = self.get_queryset().get(pk=meeting.pk)
+        return Response(self.get_serializer(meeting).data)
 
 
 @list_and_detail_schema(TAG, "opinion surveys", "opinion survey")
@@ -520,6 +609,123 @@ class OwnerVoteViewSet(ScopedReadOnlyViewSet):
         response = Response(self.get_serializer(vote).data)
         response["ETag"] = etag(vote.version)
         return response
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Import the per-owner ballots of a vote from a sheet (CSV or XLSX)",
+        description=(
+            "`multipart/form-data` only. The street office of the compound's street only "
+            "(API-client keys are read-only). With `dry_run` true (the default) the sheet is "
+            "only checked: 200 with `valid`, the errors by row and column, and the tally and "
+            "outcome it would give; nothing is saved. With `dry_run` false the ballots replace "
+            "the vote's earlier ballots or totals and the tally is recomputed (200, `saved` "
+            "true, new ETag) — only if every row is valid: one bad row and nothing is saved "
+            "(400, the rows' messages under `errors.file`). Send the vote's `version` (or "
+            "If-Match) to be told (409) if it changed since you read it. Individual ballots "
+            "are personal data and are never returned."
+        ),
+        request={"multipart/form-data": api.BallotImportInput},
+        responses={200: api.BallotImportSerializer},
+        parameters=[IF_MATCH, ETAG_HEADER],
+        examples=[
+            OpenApiExample(
+                "Dry run with a bad row",
+                value={
+                    "dry_run": True,
+                    "valid": False,
+                    "saved": False,
+                    "ballots": 2,
+                    "errors": [
+                        {
+                            "row": 4,
+                            "column": "area",
+                            "message": "Row 4: the area “-3” is not a positive number of m² "
+                            "with two decimals at most.",
+                        }
+                    ],
+                    "tally": None,
+                    "outcome": None,
+                    "vote": {"id": 3, "version": 1, "tally_method": "", "passed": None},
+                },
+                response_only=True,
+                status_codes=["200"],
+            ),
+            OpenApiExample(
+                "Save refused",
+                value={
+                    "status": 400,
+                    "code": "invalid",
+                    "detail": "The input is not valid; see the field errors.",
+                    "errors": {
+                        "file": [
+                            "Row 4: the area “-3” is not a positive number of m² with two "
+                            "decimals at most."
+                        ]
+                    },
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
+    def ballots(self, request: Request, pk: str | None = None) -> Response:
+        vote = self.get_object()
+        _may_file(request, vote.compound)
+        data = validated(api.BallotImportInput, request)
+        try:
+            sheet = services.owner_vote_import_ballots(
+                vote=vote,
+                by=request.user,
+                upload=data["file"],
+                dry_run=data["dry_run"],
+                version=requested_version(request, data["version"]),
+            )
+        except DjangoValidationError as error:
+            # The service names the upload `sheet`, as the page's form does; here it is `file`.
+            messages = django_validation_errors(error)
+            if "sheet" in messages:
+                messages["file"] = messages.pop("sheet")
+            raise serializers.ValidationError(messages) from None
+        vote = self.get_queryset().get(pk=vote.pk)
+        valid = not sheet.errors
+        outcome = sheet.outcome if valid else None
+        result = {
+            "dry_run": data["dry_run"],
+            "valid": valid,
+            "saved": valid and not data["dry_run"],
+            "ballots": len(sheet.rows),
+            "errors": uploads.ballot_errors(sheet),
+            "tally": _sheet_tally(sheet) if valid else None,
+            "outcome": (
+                {
+                    "quorum_reached": outcome.quorum_reached,
+                    "passed": outcome.passed,
+                    "reasons": outcome.reasons,
+                }
+                if outcome is not None
+                else None
+            ),
+            "vote": vote,
+        }
+        response = Response(
+            api.BallotImportSerializer(result, context=self.get_serializer_context()).data
+        )
+        response["ETag"] = etag(vote.version)
+        return response
+
+
+def _sheet_tally(sheet) -> dict:
+    return {
+        "participating_owners": sheet.participating_owners,
+        "participating_area": sheet.area_choosing(None),
+        "agree_owners": sheet.owners_choosing("agree"),
+        "agree_area": sheet.area_choosing("agree"),
+        "oppose_owners": sheet.owners_choosing("oppose"),
+        "oppose_area": sheet.area_choosing("oppose"),
+        "abstain_owners": sheet.owners_choosing("abstain"),
+        "abstain_area": sheet.area_choosing("abstain"),
+    }
 
 
 # --- Suggestions ---------------------------------------------------------------------------

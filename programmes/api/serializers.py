@@ -16,6 +16,7 @@ from programmes.models import (
     Compound,
     District,
     Programme,
+    ProgressPhoto,
     ProgressReport,
     ProgressReportLine,
     Project,
@@ -282,9 +283,34 @@ class ProgressReportLineSerializer(serializers.ModelSerializer):
         fields = ["work_item", "work_type", "quantity_to_date", "reason"]
 
 
+class ProgressPhotoSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField(
+        help_text=_("Download the photo with your key (GET; only for users in scope).")
+    )
+    created_by = UsernameField()
+
+    class Meta:
+        model = ProgressPhoto
+        fields = ["id", "report", "caption", "file", "created_by", "created_at"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_file(self, photo: ProgressPhoto) -> str:
+        url = reverse("api:progress-photo-file", args=[photo.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
 class ProgressReportSerializer(serializers.ModelSerializer):
     lines = ProgressReportLineSerializer(many=True, read_only=True)
-    photos = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField(
+        help_text=_("Links to the photos on the pages (browser session); see `photo_files`.")
+    )
+    photo_files = ProgressPhotoSerializer(
+        source="photos",
+        many=True,
+        read_only=True,
+        help_text=_("The photos with who added them and when, and API download links."),
+    )
     created_by = UsernameField()
     returned_by = UsernameField()
 
@@ -304,6 +330,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
             "updated_at",
             "lines",
             "photos",
+            "photo_files",
             "version",
         ]
 
@@ -312,6 +339,35 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         urls = [reverse("programmes:photo", args=[photo.pk]) for photo in report.photos.all()]
         return [request.build_absolute_uri(url) for url in urls] if request else urls
+
+
+class ProgressPhotoInput(serializers.Serializer):
+    photo = serializers.ListField(
+        child=serializers.FileField(),
+        min_length=1,
+        help_text=_(
+            "One or more photos (JPEG, PNG, GIF, WebP…): repeat the `photo` part for several. "
+            "Each must be a real image within the size limit; one bad photo and none is saved."
+        ),
+    )
+    caption = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("A caption for the photos of this upload."),
+    )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        max_value=MAX_VERSION,
+        help_text=_(
+            "The report version you read (or send If-Match); a stale version gives 409 and "
+            "saves nothing. Adding photos raises the report's version."
+        ),
+    )
 
 
 class ProgressReportLineInput(serializers.Serializer):

@@ -16,6 +16,7 @@ router.register("projects", views.ProjectViewSet, basename="project")
 router.register("work-types", views.WorkTypeViewSet, basename="work-type")
 router.register("work-items", views.WorkItemViewSet, basename="work-item")
 router.register("progress-reports", views.ProgressReportViewSet, basename="progress-report")
+router.register("progress-photos", views.ProgressPhotoViewSet, basename="progress-photo")
 router.register("site-problems", views.SiteProblemViewSet, basename="site-problem")
 
 urlpatterns = [

@@ -9,30 +9,47 @@ error shape (renovation/api/exceptions.py).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters import rest_framework as django_filters
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from PIL import Image
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from programmes import filters, selectors, services
+from programmes.models import ProgressPhoto
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.api.exceptions import django_validation_errors
 from renovation.api.views import (
+    DOWNLOAD_RENDERERS,
     ETAG_HEADER,
     IF_MATCH,
+    UPLOAD_PARSERS,
     ScopedReadOnlyViewSet,
     etag,
     list_and_detail_schema,
+    open_stored,
     requested_version,
+    stored_file_response,
     validated,
 )
 
 from . import serializers as api
+
+
+def _with_photos(reports: QuerySet) -> QuerySet:
+    """Reports with their photos and who added them (no query per photo)."""
+    return reports.select_related("created_by", "returned_by").prefetch_related(
+        Prefetch("photos", queryset=ProgressPhoto.objects.select_related("created_by"))
+    )
+
 
 # --- Geography and registry ----------------------------------------------------------------
 
@@ -226,11 +243,8 @@ class ProjectViewSet(ScopedReadOnlyViewSet):
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(_line_errors(error, lines)) from None
-        report = (
-            selectors.progress_report_for_review(user=request.user)
-            .select_related("created_by", "returned_by")
-            .prefetch_related("photos")
-            .get(pk=report.pk)
+        report = _with_photos(selectors.progress_report_for_review(user=request.user)).get(
+            pk=report.pk
         )
         created = report.version == 1
         response = Response(
@@ -323,11 +337,82 @@ class ProgressReportViewSet(ScopedReadOnlyViewSet):
     versioned = True
 
     def get_queryset(self) -> QuerySet:
-        return (
-            selectors.progress_report_for_review(user=self.request.user)
-            .select_related("created_by", "returned_by")
-            .prefetch_related("photos")
+        return _with_photos(selectors.progress_report_for_review(user=self.request.user))
+
+    @extend_schema(
+        tags=["progress"],
+        summary="Add photos to a progress report",
+        description=(
+            "`multipart/form-data` only. Street officers of the project's street only (API-client "
+            "keys are read-only), while the project is under construction, as when filing. Send "
+            "one or more `photo` parts (each a real image no larger than the platform's photo "
+            "limit, 8 MB unless configured otherwise) and an optional `caption`; a file that is "
+            "not an image, is empty or too large is a 400 and no photo of the request is saved. "
+            "The report's version goes up (new ETag); send the `version` you read (or If-Match) "
+            "to be told (409) if the report changed since. Download a photo with "
+            "GET /progress-photos/{id}/file/.\n\n"
+            "`curl -H 'Authorization: Token <key>' -F photo=@site.jpg -F caption=管网开挖 "
+            "https://…/api/v1/progress-reports/41/photos/`"
+        ),
+        request={"multipart/form-data": api.ProgressPhotoInput},
+        responses={
+            201: OpenApiResponse(
+                api.ProgressReportSerializer,
+                description="The report with its photos (`photo_files`) and its new version.",
+            )
+        },
+        parameters=[IF_MATCH, ETAG_HEADER],
+        examples=[
+            OpenApiExample(
+                "Not an image",
+                value={
+                    "status": 400,
+                    "code": "invalid",
+                    "detail": "The input is not valid; see the field errors.",
+                    "errors": {
+                        "photo": [
+                            "Upload a valid image. The file you uploaded was either not an "
+                            "image or a corrupted image."
+                        ]
+                    },
+                },
+                response_only=True,
+                status_codes=["400"],
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="photos",
+        url_name="photos",
+        parser_classes=UPLOAD_PARSERS,
+    )
+    def photos(self, request: Request, pk: str | None = None) -> Response:
+        report = self.get_object()
+        require(
+            can_file_street_records(request.user, report.project.compound.street_id),
+            _("Only the street office in charge files progress for this project."),
         )
+        data = validated(api.ProgressPhotoInput, request)
+        try:
+            services.progress_photos_add(
+                report=report,
+                by=request.user,
+                photos=data["photo"],
+                caption=data["caption"],
+                version=requested_version(request, data["version"]),
+            )
+        except DjangoValidationError as error:
+            # The service names the files `photos`, as the page's form does; here it is `photo`.
+            messages = django_validation_errors(error)
+            if "photos" in messages:
+                messages["photo"] = messages.pop("photos")
+            raise serializers.ValidationError(messages) from None
+        report = self.get_queryset().get(pk=report.pk)
+        response = Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag(report.version)
+        return response
 
     @extend_schema(
         tags=["progress"],
@@ -365,6 +450,70 @@ class ProgressReportViewSet(ScopedReadOnlyViewSet):
         response = Response(self.get_serializer(report).data)
         response["ETag"] = etag(report.version)
         return response
+
+
+def _visible_reports(request) -> QuerySet:
+    return selectors.progress_report_list(user=getattr(request, "user", None))
+
+
+class ProgressPhotoFilter(django_filters.FilterSet):
+    # From the scope, as every related choice of the API filters: an id outside it is refused
+    # exactly like one that does not exist.
+    report = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Progress report"), queryset=_visible_reports
+    )
+
+    class Meta:
+        model = ProgressPhoto
+        fields = ["report"]
+
+
+def _image_type(handle) -> str:
+    """The photo's type as Pillow reads it from the file (the name may say otherwise)."""
+    try:
+        with Image.open(handle) as image:
+            content_type = Image.MIME.get(image.format or "")
+    except Exception:  # not an image after all (e.g. replaced in storage): plain bytes
+        content_type = None
+    handle.seek(0)
+    return content_type or "application/octet-stream"
+
+
+@list_and_detail_schema("progress", "progress photos", "progress photo")
+class ProgressPhotoViewSet(ScopedReadOnlyViewSet):
+    """Photos of the progress reports you may see (add them with
+    POST /progress-reports/{id}/photos/); `file` downloads one."""
+
+    serializer_class = api.ProgressPhotoSerializer
+    filterset_class = ProgressPhotoFilter
+    search_fields = ["caption"]
+    ordering_fields = ["created_at", "id"]
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet:
+        return ProgressPhoto.objects.filter(
+            report__in=selectors.progress_report_list(user=self.request.user)
+        ).select_related("created_by")
+
+    @extend_schema(
+        tags=["progress"],
+        summary="Download a progress photo",
+        description=(
+            "The image itself (Content-Type from the image, e.g. image/jpeg), for users who may "
+            "see the report; 404 outside your scope."
+        ),
+        responses={
+            (200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo."),
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="A stored file Pillow no longer reads."
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=DOWNLOAD_RENDERERS)
+    def file(self, request: Request, pk: str | None = None):
+        photo = self.get_object()
+        handle = open_stored(photo.image)
+        return stored_file_response(handle, photo.image.name, _image_type(handle))
 
 
 # --- Site problems -------------------------------------------------------------------------

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -54,6 +60,11 @@ def _as_api_exception(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(*(exc.args[:1] or ()))
     if isinstance(exc, Http404):
         return exceptions.NotFound()
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Django's upload limits (e.g. more than DATA_UPLOAD_MAX_NUMBER_FILES photos at once).
+        return exceptions.ParseError(
+            _("The request has too many files or fields, or is too large: send fewer at a time.")
+        )
     return exc
 
 

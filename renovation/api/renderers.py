@@ -86,3 +86,17 @@ class CSVRenderer(BaseRenderer):
             )
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return buffer.getvalue().encode(self.charset)
+
+
+class FileRenderer(BaseRenderer):
+    """For endpoints that stream a stored file (photos, minutes): they answer whatever the
+    client accepts, since the file's own type is set on the response; their errors are still
+    JSON (see exceptions.py)."""
+
+    media_type = "*/*"
+    format = "file"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data

@@ -57,6 +57,9 @@ ERRORS = {
         "Someone else saved this record after you read it. Nothing was saved: read it again, "
         "then repeat your change.",
     ),
+    "415": _error(
+        415, "unsupported_media_type", 'Unsupported media type "application/json" in request.'
+    ),
     "429": _error(429, "throttled", "Request was throttled. Expected available in 12 seconds."),
 }
 
@@ -68,7 +71,8 @@ class ApiAutoSchema(AutoSchema):
     - 404 where the path names an object (out of scope or missing) and on lists (a page past
       the end);
     - 400 on writes and on anything with query parameters (filters, statistics);
-    - 409 on writes that carry a version (optimistic concurrency).
+    - 409 on writes that carry a version (optimistic concurrency);
+    - 415 on uploads (they take multipart/form-data only).
     """
 
     def _get_response_bodies(self, direction="response"):
@@ -84,6 +88,8 @@ class ApiAutoSchema(AutoSchema):
             codes.append("400")
         if self.method in ("POST", "PUT", "PATCH") and self._takes_version():
             codes.append("409")
+        if self.method in ("POST", "PUT", "PATCH") and self._is_upload():
+            codes.append("415")
         for code in sorted(codes):
             if code not in responses:
                 responses[code] = self._get_response_for_code(
@@ -92,8 +98,16 @@ class ApiAutoSchema(AutoSchema):
         return dict(sorted(responses.items()))
 
     def _takes_version(self) -> bool:
-        serializer = force_instance(self.get_request_serializer())
-        return "version" in getattr(serializer, "fields", {})
+        request = self.get_request_serializer()
+        # An upload documents its serializer per media type: {"multipart/form-data": ...}.
+        candidates = request.values() if isinstance(request, dict) else [request]
+        return any(
+            "version" in getattr(force_instance(candidate), "fields", {})
+            for candidate in candidates
+        )
+
+    def _is_upload(self) -> bool:
+        return any(media_type.startswith("multipart/") for media_type in self.map_parsers())
 
     @staticmethod
     def _has_query(view) -> bool:

@@ -1,22 +1,35 @@
 """Building blocks for the apps' API views: scoped read-only viewsets with stable ordering,
-405-after-404 for methods an endpoint does not offer, ETags from a record's version, and
-`If-Match`/`version` handling for optimistic concurrency."""
+405-after-404 for methods an endpoint does not offer, ETags from a record's version,
+`If-Match`/`version` handling for optimistic concurrency, and uploads and downloads of stored
+files (multipart parsers for the upload actions only; JSON everywhere else)."""
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from typing import IO, Any
 
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .exceptions import Conflict
+from .renderers import FileRenderer
+
+# For `@action(..., parser_classes=UPLOAD_PARSERS)`: the only views that take form data.
+UPLOAD_PARSERS = [MultiPartParser, FormParser]
+# For actions that stream a stored file: any Accept header; errors stay JSON.
+DOWNLOAD_RENDERERS = [JSONRenderer, FileRenderer]
 
 
 def etag(version: int) -> str:
@@ -125,3 +138,26 @@ def list_and_detail_schema(tag: str, plural: str, singular: str, versioned: bool
             parameters=[ETAG_HEADER] if versioned else [],
         ),
     )
+
+
+def open_stored(field_file: FieldFile) -> IO[bytes]:
+    """A stored file opened for reading; 404 when the record has none or storage lost it."""
+    if not field_file:
+        raise NotFound()
+    try:
+        return field_file.open("rb")
+    except FileNotFoundError:
+        raise NotFound() from None
+
+
+def stored_file_response(
+    handle: IO[bytes], name: str, content_type: str, *, as_attachment: bool = False
+) -> FileResponse:
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=as_attachment,
+        filename=os.path.basename(name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
