@@ -19,6 +19,7 @@ Either way each yuan is counted once, and the street officer never sees the dist
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -418,6 +419,22 @@ def funding_mix(*, user: User, scope: FundingScope | None = None) -> FundingMix:
         for key, row in _grouped(records, "commitment__", total=Sum("amount")).items():
             money[key][measure] = row["total"]
 
+    kind_rows, total = mix_rows(money)
+    return FundingMix(
+        scope=scope,
+        attributed=attributed,
+        kinds=kind_rows,
+        total=total,
+        residents=resident_contributions(user=user, scope=scope),
+    )
+
+
+def mix_rows(
+    money: Mapping[tuple[str, str], Mapping[str, object]],
+) -> tuple[list[KindRow], Figures]:
+    """Kind rows (with their sub-type rows) and the total from amounts per (kind, sub-type) and
+    measure, with shares that add up to exactly 100.0%. Shared by the live report and the
+    rollup snapshots, so both present the same figures the same way."""
     kinds = {kind: KindRow(kind=kind) for kind in Kind.values}
     for (kind, sub_type), values in sorted(
         money.items(), key=lambda item: (Kind.values.index(item[0][0]), _order(item[0][1]))
@@ -435,13 +452,7 @@ def funding_mix(*, user: User, scope: FundingScope | None = None) -> FundingMix:
     kind_rows = list(kinds.values())
     _apply_shares(kind_rows)
     _apply_shares([row for kind in kind_rows for row in kind.sub_types])
-    return FundingMix(
-        scope=scope,
-        attributed=attributed,
-        kinds=kind_rows,
-        total=total,
-        residents=resident_contributions(user=user, scope=scope),
-    )
+    return kind_rows, total
 
 
 def _order(sub_type: str) -> int:

@@ -425,7 +425,8 @@ def _grouped(qs: QuerySet, group: str | None, **aggregates) -> dict[Any, dict]:
     }
 
 
-def _latest_per_project(model) -> Subquery:
+def latest_per_project(model) -> Subquery:
+    """The id of the latest record (by date, then id) of `model` for the outer query's project."""
     return Subquery(
         model.objects.filter(project=OuterRef("project"))
         .order_by("-held_on", "-id")
@@ -467,7 +468,7 @@ def _indicator_rows(
         row(key).meeting_attendance = r["people"]
 
     qs, g = scoped(OpinionSurvey, "project__compound", "project__compound__street")
-    qs = qs.filter(pk=_latest_per_project(OpinionSurvey))
+    qs = qs.filter(pk=latest_per_project(OpinionSurvey))
     for key, r in _grouped(
         qs,
         g,
@@ -531,7 +532,7 @@ def _indicator_rows(
         target.suggestions_open = r["open"]
 
     qs, g = scoped(SatisfactionSurvey, "project__compound", "project__compound__street")
-    qs = qs.filter(pk=_latest_per_project(SatisfactionSurvey))
+    qs = qs.filter(pk=latest_per_project(SatisfactionSurvey))
     for key, r in _grouped(
         qs,
         g,

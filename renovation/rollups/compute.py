@@ -38,7 +38,7 @@ from governance.models import (
     SatisfactionSurvey,
     Suggestion,
 )
-from governance.selectors import ANSWER_WITHIN, _latest_per_project
+from governance.selectors import ANSWER_WITHIN, latest_per_project
 from programmes.models import Compound, Programme, Project, SiteProblem, Stage, WorkItem, YearTarget
 from renovation.models import ScopeKind
 
@@ -484,7 +484,7 @@ class Computation:
             gov(r["_key"]).update(meetings=r["n"], meeting_attendance=r["people"])
 
         for r in grouped(
-            OpinionSurvey.objects.filter(pk=_latest_per_project(OpinionSurvey)),
+            OpinionSurvey.objects.filter(pk=latest_per_project(OpinionSurvey)),
             f"project__compound__{compound}",
             n=Count("id"),
             issued=Coalesce(Sum("forms_issued"), 0),
@@ -548,7 +548,7 @@ class Computation:
             )
 
         for r in grouped(
-            SatisfactionSurvey.objects.filter(pk=_latest_per_project(SatisfactionSurvey)),
+            SatisfactionSurvey.objects.filter(pk=latest_per_project(SatisfactionSurvey)),
             f"project__compound__{compound}",
             respondents=Coalesce(Sum("respondents"), 0),
             satisfied=Coalesce(Sum("satisfied"), 0),

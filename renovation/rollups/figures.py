@@ -10,16 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from funding.models import ContributionRule, Kind, SubType
+from funding.models import ContributionRule
 from funding.selectors import (
     MEASURES,
-    Figures,
     FundingMix,
     FundingScope,
-    KindRow,
     ResidentRow,
-    SubTypeRow,
-    _apply_shares,
+    mix_rows,
     money_,
 )
 from governance.selectors import Indicators
@@ -157,28 +154,10 @@ class SnapshotFigures:
 
     def funding_mix(self, scope: FundingScope | None = None) -> FundingMix:
         """The funding-mix report of funding.selectors, from the snapshot."""
-        money = self.raw["funding"]["money"]
-        kinds = {kind: KindRow(kind=kind) for kind in Kind.values}
-
-        def order(key: str) -> tuple[int, int]:
-            kind, sub_type = key.split("|")
-            return Kind.values.index(kind), SubType.values.index(sub_type)
-
-        for key in sorted(money, key=order):
-            kind, sub_type = key.split("|")
-            row = SubTypeRow(
-                kind=kind,
-                sub_type=sub_type,
-                **{name: money_(money[key].get(name)) for name in MEASURES},
-            )
-            kinds[kind].sub_types.append(row)
-            kinds[kind].add(row)
-        total = Figures()
-        for row in kinds.values():
-            total.add(row)
-        kind_rows = list(kinds.values())
-        _apply_shares(kind_rows)
-        _apply_shares([row for kind in kind_rows for row in kind.sub_types])
+        money = {
+            tuple(key.split("|")): values for key, values in self.raw["funding"]["money"].items()
+        }
+        kind_rows, total = mix_rows(money)
         residents = []
         for rule in self.raw["funding"]["residents"]:
             per_m2 = rule["basis"] == ContributionRule.Basis.PER_M2
