@@ -11,23 +11,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hypothesis import given
 from openpyxl import Workbook
 
 from governance.models import Ballot, Meeting, OwnerVote
 from governance.services import meeting_minutes_attach
 from programmes import services
 from programmes.models import ProgressPhoto, ProgressReport, Project, Stage
-from renovation.wsgi import application
 from tests.api import test_governance_api
 from tests.api.test_schemathesis import (  # noqa: F401 (fixture)
-    CHECKS,
-    FUZZ,
     _headers,
     _keep_the_test_transaction,
+    fuzz_operations,
 )
 from tests.conftest import GIF_BYTES
 
@@ -607,23 +603,6 @@ def test_upload_operations_never_give_a_server_error(upload_records, role, reque
     """Schemathesis generates the multipart bodies (random bytes as files, any file name): every
     answer must be documented and none a 500."""
     headers = _headers(request.getfixturevalue(role))
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application).include(
-        path_regex=UPLOAD_PATHS
-    )
-    failures, operations = [], 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        operations += 1
-
-        @FUZZ
-        @given(case=operation.as_strategy())
-        def run(case) -> None:
-            response = case.call(headers=headers)
-            case.validate_response(response, checks=CHECKS)
-
-        try:
-            run()
-        except (Exception, BaseExceptionGroup) as error:
-            failures.append(f"{operation.label}: {error}")
+    operations, failures = fuzz_operations(headers, UPLOAD_PATHS)
     assert operations == 7, operations
     assert not failures, "\n\n".join(failures)
