@@ -25,7 +25,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
     Count,
     DecimalField,
@@ -42,6 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import pgettext
 
 from programmes.models import Area, Batch, Compound, District, Programme, Project, Street
+from programmes.selectors import scope_parameters
 
 from .models import (
     ZERO,
@@ -99,10 +99,6 @@ def percent(part: Decimal, whole: Decimal, places: int = 1) -> Decimal | None:
 
 
 # --- Scope ---------------------------------------------------------------------------------
-
-
-class ScopeNotFound(ObjectDoesNotExist):
-    """A scope parameter names something the user cannot see (pages answer 404)."""
 
 
 @dataclass(frozen=True)
@@ -173,38 +169,10 @@ class FundingScope:
         return Project.objects.visible_to(user).filter(q)
 
 
-def _scope_lookup(user: User, name: str, raw: str) -> object:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ScopeNotFound(name) from None
-    if name == "year":
-        if not 1990 <= value <= 2100:
-            raise ScopeNotFound(name)
-        return value
-    querysets = {
-        "programme": Programme.objects.visible_to(user).select_related("district"),
-        "district": District.objects.visible_to(user),
-        "street": Street.objects.visible_to(user).select_related("district"),
-        "area": Area.objects.visible_to(user),
-        "project": Project.objects.visible_to(user).select_related("compound", "programme"),
-        "batch": Batch.objects.filter(programme__in=Programme.objects.visible_to(user)),
-    }
-    try:
-        return querysets[name].get(pk=value)
-    except ObjectDoesNotExist:
-        raise ScopeNotFound(name) from None
-
-
 def funding_scope_resolve(*, user: User, params) -> FundingScope:
     """Read a scope from GET parameters; an id outside the user's scope raises ScopeNotFound.
     One query per named parameter at most."""
-    values = {}
-    for name in FundingScope.PARAMS:
-        raw = params.get(name)
-        if raw not in (None, ""):
-            values[name] = _scope_lookup(user, name, raw)
-    return FundingScope(**values)
+    return FundingScope(**scope_parameters(user=user, names=FundingScope.PARAMS, params=params))
 
 
 @dataclass

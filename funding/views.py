@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes.models import Programme, Project
+from programmes.selectors import ScopeNotFound
 from programmes.views import run_service
 from renovation.access import can_approve_in_district, require
 
@@ -37,7 +38,7 @@ def chosen_unit(request: HttpRequest) -> str:
 def _scope(request: HttpRequest) -> selectors.FundingScope:
     try:
         return selectors.funding_scope_resolve(user=request.user, params=request.GET)
-    except selectors.ScopeNotFound:
+    except ScopeNotFound:
         raise Http404 from None
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -21,6 +22,7 @@ from governance.models import OpinionSurvey
 
 from .models import (
     Area,
+    Batch,
     Building,
     Compound,
     District,
@@ -569,3 +571,47 @@ def work_effects(*, user: User, scope: StatisticsScope) -> list[dict]:
         )
         .order_by("work_type__sort_order", "work_type__code")
     )
+
+
+# --- Scope parameters (pages, exports and reports) -----------------------------------------
+
+
+class ScopeNotFound(ObjectDoesNotExist):
+    """A scope parameter names something the user cannot see, or is not an id (pages answer
+    404: an id outside the user's scope is the same as one that does not exist)."""
+
+
+def _scope_querysets(user: User) -> dict[str, QuerySet]:
+    return {
+        "programme": Programme.objects.visible_to(user).select_related("district"),
+        "district": District.objects.visible_to(user),
+        "street": Street.objects.visible_to(user).select_related("district"),
+        "area": Area.objects.visible_to(user),
+        "project": Project.objects.visible_to(user).select_related("compound", "programme"),
+        "batch": Batch.objects.filter(programme__in=Programme.objects.visible_to(user)),
+    }
+
+
+def scope_parameters(*, user: User, names: tuple[str, ...], params) -> dict[str, object]:
+    """The named GET parameters present in `params`, each read among what the user may see:
+    objects for ids, an int for `year` (1990–2100). One query per parameter present."""
+    querysets = _scope_querysets(user)
+    values: dict[str, object] = {}
+    for name in names:
+        raw = params.get(name)
+        if raw in (None, ""):
+            continue
+        try:
+            value = int(str(raw))
+        except (TypeError, ValueError):
+            raise ScopeNotFound(name) from None
+        if name == "year":
+            if not 1990 <= value <= 2100:
+                raise ScopeNotFound(name)
+            values[name] = value
+            continue
+        try:
+            values[name] = querysets[name].get(pk=value)
+        except ObjectDoesNotExist:
+            raise ScopeNotFound(name) from None
+    return values

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from funding import selectors
+from programmes.selectors import ScopeNotFound
 from renovation.api.schema import ERRORS
 
 from . import serializers as api
@@ -82,7 +83,7 @@ def resolve_scope(request: Request) -> selectors.FundingScope:
         return selectors.funding_scope_resolve(
             user=request.user, params={k: str(v) for k, v in query.validated_data.items()}
         )
-    except selectors.ScopeNotFound:
+    except ScopeNotFound:
         raise Http404 from None
 
 

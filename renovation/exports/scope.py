@@ -8,11 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from funding.selectors import ScopeNotFound
 from programmes.models import Area, Compound, District, Programme, Project, Street, WorkItem
+from programmes.selectors import ScopeNotFound, scope_parameters
 
 if TYPE_CHECKING:
     from renovation.models import User
@@ -87,32 +86,6 @@ class LedgerScope:
         return WorkItem.objects.visible_to(user).filter(self.project_q("project__"))
 
 
-def _lookup(user: User, name: str, raw: object):
-    try:
-        value = int(str(raw))
-    except (TypeError, ValueError):
-        raise ScopeNotFound(name) from None
-    if name == "year":
-        if not 1990 <= value <= 2100:
-            raise ScopeNotFound(name)
-        return value
-    querysets = {
-        "district": District.objects.visible_to(user),
-        "street": Street.objects.visible_to(user).select_related("district"),
-        "area": Area.objects.visible_to(user),
-        "programme": Programme.objects.visible_to(user),
-    }
-    try:
-        return querysets[name].get(pk=value)
-    except ObjectDoesNotExist:
-        raise ScopeNotFound(name) from None
-
-
 def ledger_scope_resolve(*, user: User, params: Mapping) -> LedgerScope:
     """Read a scope from GET parameters (one query per named parameter)."""
-    values = {}
-    for name in LedgerScope.PARAMS:
-        raw = params.get(name)
-        if raw not in (None, ""):
-            values[name] = _lookup(user, name, raw)
-    return LedgerScope(**values)
+    return LedgerScope(**scope_parameters(user=user, names=LedgerScope.PARAMS, params=params))

@@ -11,12 +11,12 @@ from funding import services
 from funding.models import SubType
 from funding.selectors import (
     FundingScope,
-    ScopeNotFound,
     funding_mix,
     funding_scope_resolve,
     shares_percent,
 )
 from funding.templatetags.money import format_amount
+from programmes.selectors import ScopeNotFound
 
 pytestmark = pytest.mark.django_db
 
