@@ -7,6 +7,7 @@ whatever the number of rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from governance.models import OpinionSurvey
@@ -187,6 +188,27 @@ def history_for_compound(*, compound: Compound, limit: int = 30) -> list[History
         )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit]
+
+
+# --- Overdue progress reports ----------------------------------------------------------------
+
+# The day a project's next report is counted from: its last submitted report, or before the
+# first one, the start of construction. Alias it under this name to use `report_overdue_q`.
+REPORT_REFERENCE_DAY = Coalesce("last_report_on", "started_on")
+
+
+def report_overdue_q(*, today, thresholds: Iterable[int]) -> Q:
+    """Projects under construction with no report for more days than their programme allows
+    (`report_overdue_days`). Programmes use only a few distinct thresholds, so the rule is one
+    OR-ed condition per threshold rather than date arithmetic that databases disagree on.
+    Needs `report_reference_day=REPORT_REFERENCE_DAY` aliased on the project queryset."""
+    condition = Q(pk__in=[])
+    for days in thresholds:
+        condition |= Q(
+            programme__report_overdue_days=days,
+            report_reference_day__lt=today - timedelta(days=days),
+        )
+    return Q(stage=Stage.CONSTRUCTION) & condition
 
 
 # --- Dashboard -----------------------------------------------------------------------------

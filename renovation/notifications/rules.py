@@ -11,16 +11,15 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.models import Disclosure, OpinionSurvey
 from programmes.models import Programme, Project, SiteProblem, Stage
+from programmes.selectors import REPORT_REFERENCE_DAY, report_overdue_q
 
 
 def disclosure_closing_days() -> int:
@@ -38,15 +37,8 @@ def overdue_reports(projects: QuerySet[Project], *, today: dt.date) -> QuerySet[
         .distinct()
         .order_by()
     )
-    condition = Q(pk__in=[])
-    for n in days:
-        condition |= Q(
-            programme__report_overdue_days=n, reference_day__lt=today - dt.timedelta(days=n)
-        )
-    return (
-        projects.filter(stage=Stage.CONSTRUCTION)
-        .annotate(reference_day=Coalesce("last_report_on", "started_on"))
-        .filter(condition)
+    return projects.annotate(report_reference_day=REPORT_REFERENCE_DAY).filter(
+        report_overdue_q(today=today, thresholds=days)
     )
 
 

@@ -47,7 +47,7 @@ def dashboard_reminders(*, user: User) -> DashboardReminders:
     labels = dict(Notification.Kind.choices)
     groups = []
     for kind, queryset, related, order in (
-        ("report_overdue", reports, "compound", "reference_day"),
+        ("report_overdue", reports, "compound", "report_reference_day"),
         ("problem_overdue", problems, "project__compound", "created_at"),
         ("survey_below", surveys, "project__compound", "held_on"),
         ("disclosure_closing", disclosures, "project__compound", "window_ends_on"),

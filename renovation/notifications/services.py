@@ -61,7 +61,7 @@ def due_items(*, now: dt.datetime, today: dt.date) -> list[Due]:
                 compound.street.district_id,
                 {
                     "compound": compound.name,
-                    "since": (project.reference_day or today).isoformat(),
+                    "since": (project.report_reference_day or today).isoformat(),
                     "days": project.programme.report_overdue_days,
                 },
                 compound.get_absolute_url(),

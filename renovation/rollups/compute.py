@@ -40,6 +40,7 @@ from governance.models import (
 )
 from governance.selectors import ANSWER_WITHIN, latest_per_project
 from programmes.models import Compound, Programme, Project, SiteProblem, Stage, WorkItem, YearTarget
+from programmes.selectors import REPORT_REFERENCE_DAY, report_overdue_q
 from renovation.models import ScopeKind
 
 ZERO = Decimal("0")
@@ -277,7 +278,7 @@ class Computation:
         building = Q(stage=Stage.CONSTRUCTION)
         rows = (
             self.scoped(Project.objects.all(), self.project_path())
-            .alias(last_seen=Coalesce("last_report_on", "started_on"))
+            .alias(report_reference_day=REPORT_REFERENCE_DAY)
             .values("_key")
             .annotate(
                 n=Count("id"),
@@ -288,7 +289,15 @@ class Computation:
                 ),
                 budget_in_construction=Sum("budget", filter=building, output_field=MONEY),
                 budget=Sum("budget", output_field=MONEY),
-                overdue=Count("id", filter=building & self._report_overdue_q()),
+                overdue=Count(
+                    "id",
+                    filter=report_overdue_q(
+                        today=self.today,
+                        thresholds=Programme.objects.order_by()
+                        .values_list("report_overdue_days", flat=True)
+                        .distinct(),
+                    ),
+                ),
             )
         )
         for r in rows:
@@ -301,21 +310,6 @@ class Computation:
                 "budget": money(r["budget"]),
                 "reports_overdue": r["overdue"],
             }
-
-    def _report_overdue_q(self) -> Q:
-        """No report (or, before the first, no start) for more days than the programme allows.
-        Programmes set the number of days; there are only a few distinct values, so the rule
-        is one OR-ed condition per value rather than date arithmetic in SQL."""
-        days_values = (
-            Programme.objects.order_by().values_list("report_overdue_days", flat=True).distinct()
-        )
-        condition = Q(pk__in=[])
-        for days in days_values:
-            condition |= Q(
-                programme__report_overdue_days=days,
-                last_seen__lt=self.today - timedelta(days=days),
-            )
-        return condition
 
     def _problems(self) -> None:
         cutoff = self.now - timedelta(hours=settings.RENOVATION_PROBLEM_OVERDUE_HOURS)
