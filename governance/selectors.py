@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from funding.selectors import FundingMix, FundingScope, funding_mix
 from programmes.models import Compound, Project, Stage, Street
 from programmes.selectors import compound_list
 
@@ -740,17 +741,12 @@ def public_disclosure(*, token: str) -> Disclosure:
     )
 
 
-def public_funding_mix(project: Project) -> Any | None:
-    """The project's funding mix by kind when the funding app provides it (shown through
-    templates/governance/_public_funding.html), else None.
+def public_funding_mix(project: Project) -> FundingMix:
+    """The project's funding mix by kind for its public page.
 
     The public page has no user, so the mix is read as the platform itself (an unsaved
     superuser that is never logged in) and restricted to this one project by the scope: the
     figures are the project's planned money per kind, nothing about any person."""
-    try:
-        from funding.selectors import FundingScope, funding_mix
-    except ImportError:
-        return None
     from renovation.models import User
 
     reader = User(username="public-disclosure", is_superuser=True, is_active=True)
