@@ -611,6 +611,7 @@ def compound_governance_panel(*, user: User, compound: Compound) -> CompoundPane
 class DashboardPanel:
     figures: Indicators
     streets: list[StreetIndicators]
+    unit_kind: str = "street"  # what `streets` compares (see programmes.selectors.Dashboard)
 
 
 def dashboard_governance_panel(*, user: User) -> DashboardPanel:

@@ -17,6 +17,7 @@ from .models import (
     Area,
     Building,
     Category,
+    City,
     Compound,
     District,
     Programme,
@@ -40,8 +41,28 @@ def _visible_areas(request) -> QuerySet[Area]:
     return Area.objects.visible_to(user)
 
 
+def _visible_cities(request) -> QuerySet[City]:
+    return City.objects.visible_to(getattr(request, "user", None))
+
+
+def _visible_districts_of_city(request) -> QuerySet[District]:
+    return District.objects.visible_to(getattr(request, "user", None)).select_related("city")
+
+
 class CompoundFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or address"), method="filter_search")
+    city = django_filters.ModelChoiceFilter(
+        label=_("City"),
+        field_name="street__district__city",
+        queryset=_visible_cities,
+        empty_label=_("All cities"),
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        field_name="street__district",
+        queryset=_visible_districts_of_city,
+        empty_label=_("All districts"),
+    )
     street = django_filters.ModelChoiceFilter(
         label=_("Street office"), queryset=_visible_streets, empty_label=_("All streets")
     )
@@ -86,7 +107,54 @@ class CompoundFilter(django_filters.FilterSet):
 
     class Meta:
         model = Compound
-        fields = ["q", "street", "area", "stage", "year", "category", "survey_status"]
+        fields = [
+            "q",
+            "city",
+            "district",
+            "street",
+            "area",
+            "stage",
+            "year",
+            "category",
+            "survey_status",
+        ]
+
+    def narrow_choices(self) -> None:
+        """Make each place select list only what lies inside the place chosen above it (or the
+        user's own place), so that a national form never renders 40,000 streets.
+
+        Call it after filtering: it changes only the rendered choices, while validation has
+        already accepted any id in the user's scope."""
+        user = getattr(self.request, "user", None)
+        form = self.form
+        data = form.cleaned_data if self.is_bound and form.is_valid() else {}
+        city, district = data.get("city"), data.get("district")
+        street = data.get("street")
+        user_district = getattr(user, "district_id", None) or getattr(user, "street_id", None)
+        hint = _("Choose a city first to list its districts.")
+        if city is not None:
+            form.fields["district"].queryset = District.objects.visible_to(user).filter(city=city)
+        elif not (getattr(user, "city_id", None) or user_district):
+            form.fields["district"].queryset = District.objects.filter(
+                pk=getattr(district, "pk", None)
+            )
+            form.fields["district"].help_text = hint
+        if district is not None:
+            streets = Street.objects.visible_to(user).filter(district=district)
+            areas = Area.objects.visible_to(user).filter(district=district)
+        elif user_district:
+            streets, areas = Street.objects.visible_to(user), Area.objects.visible_to(user)
+        else:
+            streets = Street.objects.filter(pk=getattr(street, "pk", None))
+            areas = Area.objects.filter(pk=getattr(data.get("area"), "pk", None))
+            for name in ("street", "area"):
+                form.fields[name].help_text = _("Choose a district first to list its streets.")
+        form.fields["street"].queryset = streets.select_related("district")
+        form.fields["area"].queryset = areas
+        if user_district:
+            # One district's user: the city and district selects would offer a single choice.
+            for name in ("city", "district"):
+                form.fields[name].widget = forms.HiddenInput()
 
     def filter_search(self, queryset: QuerySet[Compound], name: str, value: str):
         value = value.strip()

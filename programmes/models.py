@@ -256,7 +256,11 @@ class Compound(Audited):
         verbose_name = _("compound")
         verbose_name_plural = _("compounds")
         ordering = ["street_id", "name", "id"]
-        indexes = [models.Index(fields=["name"], name="compound_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="compound_name_idx"),
+            # The list's default order: a deep page walks the index instead of sorting.
+            models.Index(fields=["street", "name", "id"], name="compound_street_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(floor_area__gte=0), name="compound_floor_area_nonnegative"

@@ -272,6 +272,9 @@ class Dashboard:
     overdue_problems: list[SiteProblem]
     overdue_problem_count: int
     open_problem_count: int
+    # What `streets` compares: the level below the scope (a national page compares cities, a
+    # city page districts, a district page streets). Its rows keep the name `street`.
+    unit_kind: str = "street"
 
     @property
     def stage_max(self) -> int:

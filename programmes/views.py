@@ -13,9 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -59,10 +60,18 @@ def compound_list(request: HttpRequest) -> HttpResponse:
     compounds = selectors.compound_list(user=request.user)
     filterset = CompoundFilter(request.GET or None, queryset=compounds, request=request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else compounds
+    filterset.narrow_choices()
     queryset = queryset.order_by(*(queryset.query.order_by or ("street_id", "name")), "id")
-    paginator = Paginator(queryset, settings.RENOVATION_PAGE_SIZE)
+    # Page over ids alone, then fetch the page's 25 rows with their relations: the deep-page
+    # query joins only what filters and order need (and walks an index), not every relation.
+    totals = queryset.order_by().aggregate(
+        count=Count("pk"), households=Sum("households"), floor_area=Sum("floor_area")
+    )
+    paginator = Paginator(queryset.values_list("pk", flat=True), settings.RENOVATION_PAGE_SIZE)
+    paginator.count = totals["count"]  # counted with the totals: one scan, not two
     page = paginator.get_page(request.GET.get("page"))
-    totals = queryset.aggregate(households=Sum("households"), floor_area=Sum("floor_area"))
+    rows = compounds.in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -283,4 +292,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
         handle = item.image.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle)  # content type from the file name
+    response = FileResponse(handle)  # content type from the file name (set when cleaned)
+    # Scoped content: a shared cache (proxy) must not keep it for the next user.
+    patch_cache_control(response, private=True)
+    return response

@@ -214,6 +214,9 @@ RENOVATION_API_RATES = {
     "anon": env.str("RENOVATION_API_ANON_RATE", default="60/min"),
 }
 RENOVATION_API_PAGE_SIZE = env.int("RENOVATION_API_PAGE_SIZE", default=50)
+# API statistics answers are cached until the data changes (renovation/api/caching.py); this
+# bounds how long an answer may outlive a change whose invalidation was lost. 0 disables.
+RENOVATION_STATISTICS_CACHE_SECONDS = env.int("RENOVATION_STATISTICS_CACHE_SECONDS", default=300)
 RENOVATION_API_MAX_PAGE_SIZE = env.int("RENOVATION_API_MAX_PAGE_SIZE", default=500)
 
 SPECTACULAR_SETTINGS = {

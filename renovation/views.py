@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         statistics = rollups.statistics_from_snapshot(
             snapshot=snapshot,
             year=year,
-            streets=selectors.street_list(user=user),
+            units=rollups.child_units(kind=scope[0], pk=scope[1]),
             problems=selectors.site_problem_list(user=user),
         )
     else:

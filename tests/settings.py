@@ -19,3 +19,6 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "artifacts" / "test-media"  # noqa: F405
 LANGUAGE_CODE = "zh-hans"
+# Tests build data with factories, not services, so nothing bumps the statistics cache
+# generation; tests/api/test_statistics_cache.py turns the cache on and uses services.
+RENOVATION_STATISTICS_CACHE_SECONDS = 0

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from funding import selectors
 from programmes.selectors import ScopeNotFound
+from renovation.api.caching import cached_statistics
 from renovation.api.schema import ERRORS
 
 from . import serializers as api
@@ -284,6 +285,7 @@ class FundingMixView(APIView):
             OpenApiExample("A district in 2024", value=MIX_EXAMPLE, response_only=True),
         ],
     )
+    @cached_statistics
     def get(self, request: Request) -> Response:
         scope = resolve_scope(request)
         data = mix_data(selectors.funding_mix(user=request.user, scope=scope))

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from governance import filters, selectors
 from governance.models import ResidentCommittee
 from programmes.models import Project
+from renovation.api.caching import cached_statistics
 
 from . import serializers as api
 
@@ -76,6 +77,7 @@ class GovernanceIndicatorsView(APIView):
         ],
         responses={200: api.GovernanceIndicatorsSerializer},
     )
+    @cached_statistics
     def get(self, request: Request) -> Response:
         params = request.query_params
         filterset = filters.GovernanceStatisticsFilter(

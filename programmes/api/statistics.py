@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from programmes import filters, selectors
 from programmes.models import Category, Project
+from renovation.api.caching import cached_statistics
 
 from . import serializers as api
 
@@ -115,6 +116,7 @@ class ProgressStatisticsView(StatisticsView):
         responses={200: api.ProgressStatisticsSerializer},
         examples=[OpenApiExample("A district in 2024", value=PROGRESS_EXAMPLE, response_only=True)],
     )
+    @cached_statistics
     def get(self, request: Request) -> Response:
         scope = self.scope(request)
         rows = selectors.progress_statistics(user=request.user, scope=scope)
@@ -141,6 +143,7 @@ class StageStatisticsView(StatisticsView):
         parameters=_scope_parameters("district", "street", "programme", "year", "category"),
         responses={200: api.StageStatisticsSerializer},
     )
+    @cached_statistics
     def get(self, request: Request) -> Response:
         scope = self.scope(request)
         rows = selectors.stage_statistics(user=request.user, scope=scope)
@@ -195,6 +198,7 @@ class EffectsStatisticsView(StatisticsView):
             )
         ],
     )
+    @cached_statistics
     def get(self, request: Request) -> Response:
         scope = self.scope(request)
         rows = selectors.work_effects(user=request.user, scope=scope)

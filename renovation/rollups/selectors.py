@@ -119,6 +119,36 @@ def scope_in_reach(*, user: User, kind: str, pk: int) -> Scope:
     return Scope(kind, pk, obj)
 
 
+# The units a scope's page compares: the level right below it, so that a page lists one level
+# only (a national page compares some 300 cities, never 40,000 streets). A street compares
+# itself. Areas and programmes compare nothing.
+CHILD_UNITS = {
+    ScopeKind.ALL: (ScopeKind.CITY, None),
+    ScopeKind.CITY: (ScopeKind.DISTRICT, "city"),
+    ScopeKind.DISTRICT: (ScopeKind.STREET, "district"),
+    ScopeKind.STREET: (ScopeKind.STREET, "pk"),
+}
+
+
+@dataclass
+class Units:
+    kind: str
+    objects: QuerySet
+
+
+def child_units(*, kind: str, pk: int) -> Units | None:
+    """The units the page of scope (kind, pk) compares (a lazy queryset), or None."""
+    if kind not in CHILD_UNITS:
+        return None
+    child_kind, path = CHILD_UNITS[kind]
+    objects = SCOPE_MODELS[child_kind].objects.all()
+    if path is not None:
+        objects = objects.filter(**{path: pk})
+    if child_kind == ScopeKind.STREET:
+        objects = objects.select_related("district")
+    return Units(child_kind, objects)
+
+
 # --- Snapshots -------------------------------------------------------------------------------
 
 
@@ -185,20 +215,20 @@ def statistics_from_snapshot(
     *,
     snapshot: ScopeSnapshot,
     year: int,
-    streets: QuerySet[Street] | None,
+    units: Units | None,
     problems: QuerySet[SiteProblem] | None,
 ) -> Statistics:
-    """The dashboard of one scope from its snapshot and its streets' snapshots (four queries,
-    and one for the live list of problems open for more than a day when `problems` is given:
-    a to-do list, not a statistic)."""
+    """The dashboard of one scope from its snapshot and the snapshots of the units it compares
+    (four queries, and one for the live list of problems open for more than a day when
+    `problems` is given: a to-do list, not a statistic)."""
     figures = SnapshotFigures(snapshot.figures)
     years = figures.years()
     street_rows: list[StreetRow] = []
     street_governance: list[StreetIndicators] = []
     street_progress: dict[int, Decimal | None] = {}
-    if streets is not None:
-        street_list = list(streets)
-        snapshots = latest_snapshots(kind=ScopeKind.STREET, ids=[s.pk for s in street_list])
+    if units is not None:
+        street_list = list(units.objects)
+        snapshots = latest_snapshots(kind=units.kind, ids=[s.pk for s in street_list])
         for street in street_list:
             snap = snapshots.get(street.pk)
             if snap is None:
@@ -225,10 +255,15 @@ def statistics_from_snapshot(
         overdue_problems=overdue,
         overdue_problem_count=figures.overdue_problems,
         open_problem_count=figures.open_problems,
+        unit_kind=units.kind if units is not None else ScopeKind.STREET,
     )
     indicators = figures.indicators()
     panel = (
-        DashboardPanel(figures=indicators or Indicators(), streets=street_governance)
+        DashboardPanel(
+            figures=indicators or Indicators(),
+            streets=street_governance,
+            unit_kind=units.kind if units is not None else ScopeKind.STREET,
+        )
         if indicators is not None
         else None
     )

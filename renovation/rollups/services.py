@@ -11,6 +11,7 @@ the beat's drain every few minutes, or the nightly full recompute) catches up.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,12 +19,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from funding.models import Allocation, Commitment
 from programmes.models import Area, City, Compound, District, Programme, Project, Street
+from renovation.api.caching import data_changed
 from renovation.models import DirtyScope, RollupRun, ScopeKind, ScopeSnapshot
 
 from .compute import SOURCE_KINDS, Computation, Figures, compute, empty_figures, total
@@ -117,6 +119,7 @@ def mark_dirty(
     DirtyScope.objects.bulk_create(
         DirtyScope(scope_kind=kind, scope_id=pk) for kind, pk in sorted(scopes)
     )
+    transaction.on_commit(data_changed)
     transaction.on_commit(enqueue_refresh)
 
 
@@ -372,34 +375,77 @@ def latest_figures(kind: str, scopes, *, group: str | None) -> dict[int | None, 
     return grouped
 
 
+UPDATED_COLUMNS = [
+    "computed_at",
+    "compounds",
+    "households",
+    "started",
+    "started_households",
+    "completed",
+    "completed_households",
+    "target_compounds",
+    "target_households",
+    "progress",
+    "open_problems",
+    "funding_planned",
+    "funding_received",
+    "funding_spent",
+    "figures",
+]
+KEY_COLUMNS = ["scope_kind", "scope_id", "as_of"]
+
+
 def upsert(kind: str, rows: dict[int, Figures], *, as_of: dt.date, now: dt.datetime) -> int:
-    """Write (or overwrite) the day's snapshot of each scope: one statement per 500 scopes,
-    inside the caller's transaction."""
+    """Write (or overwrite) the day's snapshot of each scope, inside the caller's transaction:
+    on PostgreSQL streamed with COPY into a temporary table and merged with one
+    `INSERT … ON CONFLICT`, elsewhere one statement per 500 scopes."""
     snapshots = [_snapshot(kind, pk, figures, as_of, now) for pk, figures in rows.items()]
-    ScopeSnapshot.objects.bulk_create(
-        snapshots,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["scope_kind", "scope_id", "as_of"],
-        update_fields=[
-            "computed_at",
-            "compounds",
-            "households",
-            "started",
-            "started_households",
-            "completed",
-            "completed_households",
-            "target_compounds",
-            "target_households",
-            "progress",
-            "open_problems",
-            "funding_planned",
-            "funding_received",
-            "funding_spent",
-            "figures",
-        ],
-    )
+    if not snapshots:
+        return 0
+    if connection.vendor == "postgresql":
+        _copy_upsert(snapshots)
+    else:
+        ScopeSnapshot.objects.bulk_create(
+            snapshots,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=KEY_COLUMNS,
+            update_fields=UPDATED_COLUMNS,
+        )
     return len(snapshots)
+
+
+def _copy_upsert(snapshots: list[ScopeSnapshot]) -> None:
+    """Binding thousands of JSON documents as statement parameters costs more than computing
+    them; COPY streams them in the wire format instead."""
+    table = connection.ops.quote_name(ScopeSnapshot._meta.db_table)
+    columns = KEY_COLUMNS + UPDATED_COLUMNS
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    updates = ", ".join(
+        f"{connection.ops.quote_name(c)} = EXCLUDED.{connection.ops.quote_name(c)}"
+        for c in UPDATED_COLUMNS
+    )
+    figures = ScopeSnapshot._meta.get_field("figures")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE snapshot_upsert ON COMMIT DROP AS "
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY snapshot_upsert ({names}) FROM STDIN") as copy:
+            for snapshot in snapshots:
+                copy.write_row(
+                    [
+                        json.dumps(getattr(snapshot, c), cls=figures.encoder)
+                        if c == "figures"
+                        else getattr(snapshot, c)
+                        for c in columns
+                    ]
+                )
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM snapshot_upsert "
+            f"ON CONFLICT (scope_kind, scope_id, as_of) DO UPDATE SET {updates}"
+        )
+        cursor.execute("DROP TABLE snapshot_upsert")
 
 
 def _snapshot(

@@ -12,19 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from programmes.models import SiteProblem, Street
+from programmes.models import SiteProblem
 from renovation.models import RollupRun, ScopeKind
 from renovation.views import chosen_year
 
 from . import selectors, services
 
-# The streets a scope page lists, from the scope's model.
-STREETS_OF = {
-    ScopeKind.ALL: {},
-    ScopeKind.CITY: {"district__city": None},
-    ScopeKind.DISTRICT: {"district": None},
-    ScopeKind.STREET: {"pk": None},
-}
 PROBLEMS_OF = {
     ScopeKind.ALL: None,
     ScopeKind.CITY: "project__compound__street__district__city",
@@ -49,17 +42,16 @@ def scope_statistics(request: HttpRequest, kind: str, pk: int = 0) -> HttpRespon
         "can_recompute": selectors.can_request_recompute(request.user),
     }
     if snapshot is not None:
-        streets = None
-        if scope.kind in STREETS_OF:
-            filters = dict.fromkeys(STREETS_OF[scope.kind], scope.pk)
-            streets = Street.objects.filter(**filters).select_related("district")
         problems = SiteProblem.objects.select_related(
             "project", "project__compound", "project__compound__street"
         )
         if PROBLEMS_OF[scope.kind]:
             problems = problems.filter(**{PROBLEMS_OF[scope.kind]: scope.pk})
         statistics = selectors.statistics_from_snapshot(
-            snapshot=snapshot, year=chosen_year(request), streets=streets, problems=problems
+            snapshot=snapshot,
+            year=chosen_year(request),
+            units=selectors.child_units(kind=scope.kind, pk=scope.pk),
+            problems=problems,
         )
         board = statistics.board
         context.update(

@@ -104,7 +104,8 @@ def test_a_burst_of_reports_in_one_transaction_gives_one_refresh(
                 report_date=today - dt.timedelta(days=5 - days),
             )
 
-    assert len(callbacks) == 5  # each report asks for a refresh after commit ...
+    refreshes = [c for c in callbacks if c.__name__ == "enqueue_refresh"]
+    assert len(refreshes) == 5  # each report asks for a refresh after commit ...
     runs = RollupRun.objects.filter(kind=RollupRun.Kind.REFRESH)
     assert runs.count() == 1  # ... and one refresh covers them all
     assert runs.get().status == RollupRun.Status.SUCCEEDED

@@ -1,0 +1,86 @@
+"""Cached API statistics, invalidated by a data generation number.
+
+Statistics endpoints aggregate over everything a client may read (for a national client, every
+project), so the same answer is asked for again and again between changes. An answer is cached
+per user, language and query string under the current *data generation*; every service that
+changes what statistics count marks rollup scopes dirty (`renovation.rollups.services.
+mark_dirty`), and that bumps the generation after commit, so the next request recomputes. A
+time limit bounds staleness should a bump be lost (the cache unreachable at that moment).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "renovation:data-generation"
+
+
+def data_changed() -> None:
+    """Start a new data generation: cached statistics computed before it are not served."""
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no generation yet (or evicted): any fresh value will do
+            cache.set(GENERATION_KEY, 1, timeout=None)
+    except Exception:
+        logger.warning("Could not bump the statistics cache generation", exc_info=True)
+
+
+def _key(view_name: str, request: Request) -> str:
+    query = sorted((k, v) for k, values in request.query_params.lists() for v in values)
+    digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
+    language = getattr(request, "LANGUAGE_CODE", "") or ""
+    return f"renovation:stats:{view_name}:{request.user.pk}:{language}:{digest}"
+
+
+def _read(key: str) -> tuple[int | None, object]:
+    """The current generation and the answer kept under `key` if it was computed in that
+    generation (one round trip to the cache)."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    kept = found.get(key)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        return cache.get(GENERATION_KEY), None
+    if kept is not None and kept[0] == generation:
+        return generation, kept[1]
+    return generation, None
+
+
+def cached_statistics(get: Callable[..., Response]) -> Callable[..., Response]:
+    """Serve a statistics view's `get` from the cache when the data has not changed since.
+    Only successful answers are kept; errors (bad parameters) are recomputed every time."""
+
+    @functools.wraps(get)
+    def wrapper(self, request: Request, *args, **kwargs) -> Response:
+        timeout = settings.RENOVATION_STATISTICS_CACHE_SECONDS
+        key = generation = None
+        if timeout:
+            try:
+                key = _key(type(self).__name__, request)
+                generation, data = _read(key)
+            except Exception:  # the cache down: answer from the database
+                logger.warning("Statistics cache unreachable", exc_info=True)
+                key = data = None
+            if data is not None:
+                return Response(data)
+        response = get(self, request, *args, **kwargs)
+        if key is not None and generation is not None and response.status_code == 200:
+            try:
+                # Kept with the generation it was computed in: a bump makes it stale at once.
+                cache.set(key, (generation, response.data), timeout=timeout)
+            except Exception:
+                logger.warning("Could not cache a statistics answer", exc_info=True)
+        return response
+
+    return wrapper
