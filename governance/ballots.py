@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from renovation.uploads import check_workbook
+
 from .rules import Tally
 
 if TYPE_CHECKING:
@@ -138,6 +140,8 @@ def _cells_from_csv(data: bytes) -> list[list[str]]:
 
 def _cells_from_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
+
+    check_workbook(data)  # a zip with a workbook, not a zip bomb (ValueError otherwise)
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:

@@ -24,6 +24,7 @@ from programmes.models import Building, Compound, Project, Stage
 from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
+from renovation.uploads import check_minutes
 
 from . import ballots as ballot_sheet
 from .models import (
@@ -291,6 +292,14 @@ def committee_member_remove(*, member: CommitteeMember, by: User) -> None:
 # --- Meetings and surveys ------------------------------------------------------------------
 
 
+def _checked_minutes(minutes: UploadedFile) -> UploadedFile:
+    """The content must match the type the name claims; a photo loses its metadata."""
+    try:
+        return check_minutes(minutes)
+    except ValidationError as error:
+        raise ValidationError({"minutes": error.messages}) from None
+
+
 @transaction.atomic
 def meeting_minutes_attach(*, meeting: Meeting, by: User, minutes: UploadedFile) -> Meeting:
     """Attach (or replace) a meeting's minutes. The file is checked as when the page records
@@ -306,7 +315,7 @@ def meeting_minutes_attach(*, meeting: Meeting, by: User, minutes: UploadedFile)
                 % {"size": MINUTES_MAX_BYTES // (1024 * 1024)}
             }
         )
-    locked.minutes = minutes
+    locked.minutes = _checked_minutes(minutes)
     locked.full_clean(exclude=[f.name for f in Meeting._meta.fields if f.name != "minutes"])
     _stamp(locked, by, reason=_("Minutes uploaded"))
     locked.save()
@@ -353,7 +362,7 @@ def meeting_record(
         resolutions=_text(resolutions),
     )
     if minutes is not None:
-        meeting.minutes = minutes
+        meeting.minutes = _checked_minutes(minutes)
         meeting.full_clean(exclude=[f.name for f in Meeting._meta.fields if f.name != "minutes"])
     _stamp(meeting, by)
     meeting.save()

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from programmes.models import Compound, Project, Stage
 from programmes.views import run_service
 from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.security import client_ip
 
 from . import selectors, services
 from .forms import (
@@ -306,7 +308,9 @@ def meeting_minutes(request: HttpRequest, pk: int) -> FileResponse:
         handle = meeting.minutes.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True)
+    response = FileResponse(handle, as_attachment=True)
+    patch_cache_control(response, private=True)  # scoped content: never in a shared cache
+    return response
 
 
 @login_required
@@ -837,9 +841,9 @@ def _public_context(request: HttpRequest, disclosure: Disclosure) -> dict[str, A
 
 
 def _client_address(request: HttpRequest) -> str:
-    # The proxy in front of the app sets REMOTE_ADDR (see docker/); X-Forwarded-For from the
-    # client is not trusted, or anyone could reset their own limit.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    # X-Forwarded-For only as far as the configured proxies vouch for it (DJANGO_TRUSTED_PROXIES,
+    # renovation.security.client_ip), or anyone could reset their own limit.
+    return client_ip(request) or "unknown"
 
 
 @require_http_methods(["GET", "POST"])

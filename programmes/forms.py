@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renovation.uploads import clean_photo
+
 from .models import ProgressReport, Project, SiteProblem, Stage, WorkItem
 from .services import field_for_item, project_allowed_targets
 
@@ -18,7 +20,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleImageField(forms.ImageField):
-    """Several photos from a phone; each is checked to be a real image of bounded size."""
+    """Several photos from a phone; each is checked to be a real image of bounded size, then
+    re-encoded without its metadata (location, camera, comments: renovation.uploads)."""
 
     widget = MultipleFileInput
 
@@ -35,7 +38,7 @@ class MultipleImageField(forms.ImageField):
                     _("Each photo must be smaller than %(size)s MB.")
                     % {"size": settings.PHOTO_MAX_BYTES // (1024 * 1024)}
                 )
-            cleaned.append(super().clean(upload, initial))
+            cleaned.append(clean_photo(super().clean(upload, initial)))
         return cleaned
 
 

@@ -33,6 +33,7 @@ from simple_history.utils import bulk_create_with_history
 
 from renovation.access import can_approve_in_district, require
 from renovation.exports.xlsx import Column, Table, write_workbook
+from renovation.uploads import check_workbook
 
 from .models import Area, Building, Community, Compound, District, Street
 
@@ -306,6 +307,8 @@ class RawTable:
 
 def _tables_from_xlsx(data: bytes) -> list[RawTable]:
     from openpyxl import load_workbook
+
+    check_workbook(data)  # a zip with a workbook, not a zip bomb (ValueError otherwise)
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
@@ -967,8 +970,9 @@ def _bulk_update(objs: list, model, fields: list[str], *, user: User, reason: st
     the update itself for thousands of rows (scripts/bench_import.py)."""
     model_fields = [model._meta.get_field(name) for name in fields]
     assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in model_fields)
+    # Table and column names come from the model's own metadata, quoted; values are parameters.
     sql = (
-        f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {assignments} "
+        f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {assignments} "  # nosec B608
         f"WHERE {connection.ops.quote_name(model._meta.pk.column)} = %s"
     )
     rows = [

@@ -85,6 +85,23 @@ def can_approve_in_district(user: User, district_id: int) -> bool:
     return user.role == user.Role.DISTRICT_OFFICIAL and user.district_id == district_id
 
 
+def can_read_audit_trail(user: User) -> bool:
+    """Auditors (and platform administrators) read the change history of the records in their
+    scope: who changed what, and when."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.role == user.Role.AUDITOR
+
+
+def is_read_only_role(user: User) -> bool:
+    """Roles that change nothing, whatever their scope: API clients and auditors."""
+    return bool(
+        user.is_authenticated
+        and not user.is_superuser
+        and user.role in (user.Role.API_CLIENT, user.Role.AUDITOR)
+    )
+
+
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("Your role does not allow this action."))

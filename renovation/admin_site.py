@@ -3,6 +3,8 @@
 Admin querysets are not scoped to a street or district, so a scoped role with `is_staff` must not
 reach it: officials work through the pages, which read through `visible_to(user)`."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,12 @@ class PlatformAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_superuser
+
+    def admin_view(self, view, cacheable=False):
+        # Django's and django-simple-history's admin templates still carry a few style
+        # attributes and <style> blocks (change list without actions, history pagination).
+        # Admin pages alone accept inline styles; scripts stay 'self' only, as everywhere.
+        return csp_update({"style-src": [UNSAFE_INLINE]})(super().admin_view(view, cacheable))
 
 
 class PlatformAdminConfig(AdminConfig):

@@ -20,6 +20,9 @@ class User(AbstractUser):
         DISTRICT_OFFICIAL = "district_official", _("District official")
         STREET_OFFICER = "street_officer", _("Street officer")
         API_CLIENT = "api_client", _("API client")
+        # Reads everything in a city or district, and the change history of its records;
+        # writes nothing; residents' personal data stays masked.
+        AUDITOR = "auditor", _("Auditor")
 
     role = models.CharField(
         _("role"), max_length=32, choices=Role.choices, default=Role.CITY_VIEWER
@@ -64,6 +67,12 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role="street_officer") | Q(street__isnull=False),
                 name="user_street_officer_has_street",
+            ),
+            # An auditor audits a city or a district: never the whole instance by omission.
+            models.CheckConstraint(
+                condition=~Q(role="auditor")
+                | (Q(street__isnull=True) & (Q(city__isnull=False) | Q(district__isnull=False))),
+                name="user_auditor_has_city_or_district",
             ),
         ]
 

@@ -8,6 +8,7 @@ DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README and .env.example).
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +24,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (see .env.example)."
         )
-    # A development-only key: never used with DEBUG off.
-    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+    # A development-only key: never used with DEBUG off (refused above).
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # nosec B105
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",  # login throttling (see "Logging in" below)
     "renovation",
     "programmes",
     "funding",
@@ -54,12 +56,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "renovation.middleware.PreferredLanguageMiddleware",
+    # A database that cannot be reached answers 503 with Retry-After, not a 500.
+    "renovation.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "renovation.urls"
@@ -94,12 +101,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "renovation.User"
 
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Officials' accounts open personal data of residents: 12 characters at least, not a common
+# password, not all digits, not close to the username or name.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        # Django's MinimumLengthValidator with a message the project translates.
+        "NAME": "renovation.security.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("DJANGO_PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logging in (django-axes): after AXES_FAILURE_LIMIT failed attempts for one username from one
+# address, that pair is refused for AXES_COOLOFF_TIME (the lockout page answers 429); a
+# success resets the count. The pair rather than the username alone, so that nobody can lock
+# an official out by knowing the username; guessing from many addresses is bounded by a second,
+# higher limit per username across all addresses (RENOVATION_LOGIN_USERNAME_FAILURE_LIMIT,
+# renovation.security.LoginThrottleHandler) and by the password rules above.
+AXES_ENABLED = env.bool("DJANGO_AXES_ENABLED", default=True)
+AXES_HANDLER = "renovation.security.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_FAILURE_LIMIT = env.int("RENOVATION_LOGIN_FAILURE_LIMIT", default=5)
+RENOVATION_LOGIN_USERNAME_FAILURE_LIMIT = env.int(
+    "RENOVATION_LOGIN_USERNAME_FAILURE_LIMIT", default=30
+)
+AXES_COOLOFF_TIME = env.float("RENOVATION_LOGIN_COOLOFF_MINUTES", default=15.0) / 60
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "renovation.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "renovation.security.client_ip"
+# Number of reverse proxies in front of the app that append to X-Forwarded-For (nginx,
+# a load balancer). 0: X-Forwarded-For is ignored and the client is REMOTE_ADDR; a client could
+# otherwise choose its own address and escape every per-address limit.
+RENOVATION_TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -128,10 +169,28 @@ STORAGES = {
         )
     },
 }
-# Uploaded progress photos: kept small so a phone on a weak connection still gets through.
+# Uploads (renovation/uploads.py): checked by content, stored under MEDIA_ROOT (never under
+# STATIC_ROOT, never served as static files) and served only through scoped views.
+# Form fields other than files: 10 MB at most; files above 5 MB go to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_HANDLERS = [
+    "renovation.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A whole multipart request (several photos from a phone at once) is refused above this.
+RENOVATION_UPLOAD_MAX_REQUEST_BYTES = env.int(
+    "RENOVATION_UPLOAD_MAX_REQUEST_BYTES", default=100 * 1024 * 1024
+)
 PHOTO_MAX_BYTES = env.int("RENOVATION_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+# Photos are re-encoded without metadata, scaled down to this many pixels on the longest side.
+RENOVATION_PHOTO_MAX_SIDE = env.int("RENOVATION_PHOTO_MAX_SIDE", default=4096)
+# An .xlsx sheet whose parts unpack to more than this is refused (zip bomb).
+RENOVATION_SHEET_MAX_UNPACKED_BYTES = env.int(
+    "RENOVATION_SHEET_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
 
 # Cache and task queue: Redis when REDIS_URL is set, otherwise in-process.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -155,12 +214,23 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies (killed, out of memory) goes back to the queue rather than
+# being dropped as failed: every task here recomputes from source, so running it again is safe.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Queueing a task from a web request must not hang when the broker is down: fail fast (the
 # rollup marks stay in the database and the beat catches up).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # Redis: a message delivered to a worker that then vanished (the whole worker killed, the
+    # machine lost) is handed to another worker once it has been unacknowledged this long. It
+    # must exceed the longest task (CELERY_TASK_TIME_LIMIT, 30 minutes) and the longest
+    # countdown, or a task still running would be delivered twice. The fault tests shorten it.
+    "visibility_timeout": env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Seconds a statistics refresh waits after a change, so that a burst of changes gives one.
 RENOVATION_ROLLUP_REFRESH_COUNTDOWN = env.int("RENOVATION_ROLLUP_REFRESH_COUNTDOWN", default=10)
@@ -170,13 +240,43 @@ RENOVATION_ROLLUP_REFRESH_COUNTDOWN = env.int("RENOVATION_ROLLUP_REFRESH_COUNTDO
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE", default=8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+# The load balancer's health check reaches the app over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+# Preloading is a commitment to the browsers' lists that an intranet host name cannot make,
+# so the deploy check's reminder about it is silenced unless preloading is asked for.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content Security Policy (django-csp): scripts, styles, images and connections from this site
+# only. Pages carry no inline script, event handler attribute or style attribute (data for the
+# charts travels in json_script blocks, which browsers do not execute); scripts may still set
+# element.style (CSSOM), which the policy allows. ECharts draws SVG and may use data: images.
+# The Django admin alone relaxes style-src (renovation.admin_site), for its own templates.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # REST API (renovation/api): tokens for clients (created and revoked in admin), the session for
 # the browser; one error shape; per-key throttling; lists paginated with a Link header.

@@ -13,12 +13,23 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("renovation.api.urls")),
     path("funding/", include("funding.urls")),
     path("reports/", include("programmes.report_urls")),
     path("statistics/", include("renovation.rollups.urls")),
+    path("audit/", include("renovation.audit.urls")),
     path("", include("programmes.urls")),
     path("", include("governance.urls")),
 ]

@@ -119,6 +119,7 @@ def ensure_users(geo_by_district: dict[str, Geo]) -> list[tuple[str, str, str]]:
             f"{qingyang.district.name}{caotang.name}",
         ),
         ("api", {"role": User.Role.API_CLIENT, "city": chengdu}, chengdu.name),
+        ("auditor", {"role": User.Role.AUDITOR, "city": chengdu}, chengdu.name),
     ]
     table = []
     for username, fields, scope in rows:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-DEMO_PASSWORD = "demo-pass-2026"
+# The documented demo password (README), set only by load_demo, never by migrations.
+DEMO_PASSWORD = "demo-pass-2026"  # nosec B105
 RANDOM_SEED = 20260101
 
 # --- 成都市青羊区 (seed 000: 人民日报《成都青羊推动老旧小区连片改造》) -------------------------

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0004_exports_notifications'),
+        ("programmes", "0004_exports_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='compound',
-            index=models.Index(fields=['street', 'name', 'id'], name='compound_street_name_idx'),
+            model_name="compound",
+            index=models.Index(fields=["street", "name", "id"], name="compound_street_name_idx"),
         ),
     ]

@@ -1,6 +1,6 @@
 """Who may call what. Reads are scoped in querysets (`visible_to`), so they need no object
 permission here; writes are checked by the services (and by the views first, as the pages do).
-This layer adds one rule of its own: API-client keys only read."""
+This layer adds one rule of its own: API-client keys and auditors only read."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from renovation.models import User
 
 
 class ApiClientReadOnly(BasePermission):
-    """An API client (city dashboards, provincial reporting, researchers) pushes nothing."""
+    """An API client (city dashboards, provincial reporting, researchers) pushes nothing, and
+    neither does an auditor (whose services would refuse anyway: refused here first)."""
 
     message = _("API-client keys are read-only.")
 
@@ -20,4 +21,9 @@ class ApiClientReadOnly(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         user = request.user
-        return not (user and user.is_authenticated and user.role == User.Role.API_CLIENT)
+        if not (user and user.is_authenticated):
+            return True
+        if user.role == User.Role.AUDITOR and not user.is_superuser:
+            self.message = _("Auditors read; they change nothing.")
+            return False
+        return user.role != User.Role.API_CLIENT

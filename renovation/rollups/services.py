@@ -426,9 +426,10 @@ def _copy_upsert(snapshots: list[ScopeSnapshot]) -> None:
         for c in UPDATED_COLUMNS
     )
     figures = ScopeSnapshot._meta.get_field("figures")
+    # Table and column names come from the model's metadata, quoted; rows go through COPY.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE snapshot_upsert ON COMMIT DROP AS "
+            f"CREATE TEMPORARY TABLE snapshot_upsert ON COMMIT DROP AS "  # nosec B608
             f"SELECT {names} FROM {table} WITH NO DATA"
         )
         with cursor.cursor.copy(f"COPY snapshot_upsert ({names}) FROM STDIN") as copy:
@@ -442,7 +443,7 @@ def _copy_upsert(snapshots: list[ScopeSnapshot]) -> None:
                     ]
                 )
         cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM snapshot_upsert "
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM snapshot_upsert "  # nosec B608
             f"ON CONFLICT (scope_kind, scope_id, as_of) DO UPDATE SET {updates}"
         )
         cursor.execute("DROP TABLE snapshot_upsert")

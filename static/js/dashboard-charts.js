@@ -1,10 +1,12 @@
 /* Dashboard and statistics charts (ECharts, vendored in static/vendor/echarts).
    The figures come from the JSON the page embeds with Django's json_script; every chart has a
-   table on the page with the same figures. No inline script, so a strict CSP holds. */
+   table on the page with the same figures. No inline script or style, so a strict CSP holds. */
 (function () {
   "use strict";
   var COLOURS = { government: "#9b1c1c", market: "#0b6e99", residents: "#1e7b34", society: "#b7791f" };
   var charts = [];
+  // Tooltips as DOM nodes (static/js/chart-tooltip.js): ECharts' HTML ones break the CSP.
+  var TIP = window.renovationTooltip;
 
   function holder(id) {
     var element = document.getElementById(id);
@@ -20,7 +22,7 @@
     if (!chart) { return; }
     chart.setOption({
       aria: { enabled: true },
-      tooltip: { trigger: "item", formatter: "{b}: {c}" },
+      tooltip: { trigger: "item", formatter: TIP.item },
       series: [{
         type: "funnel",
         sort: "none",
@@ -46,7 +48,7 @@
     series.push({ name: labels.completed, type: "bar", itemStyle: { color: "#1e7b34" }, data: data.years.map(function (y) { return y.completed; }) });
     chart.setOption({
       aria: { enabled: true },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: TIP.axis },
       legend: { top: 0 },
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.years.map(function (y) { return String(y.year); }) },
@@ -62,7 +64,7 @@
     var measures = ["planned", "received", "spent"];
     chart.setOption({
       aria: { enabled: true },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: TIP.axis },
       legend: { top: 0, type: "scroll" },
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: measures.map(function (m) { return labels[m]; }) },
@@ -90,7 +92,7 @@
     }
     chart.setOption({
       aria: { enabled: true },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: TIP.axis },
       legend: { top: 0 },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
@@ -108,7 +110,7 @@
     if (progress) {
       progress.setOption({
         aria: { enabled: true },
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", formatter: TIP.axis },
         legend: { top: 0 },
         grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: dates },
@@ -127,7 +129,7 @@
     if (money) {
       money.setOption({
         aria: { enabled: true },
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", formatter: TIP.axis },
         legend: { top: 0 },
         grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: dates },

@@ -14,7 +14,7 @@
     var chart = window.echarts.init(holder, null, { renderer: "svg" });
     chart.setOption({
       aria: { enabled: true },
-      tooltip: { trigger: "item" },
+      tooltip: { trigger: "item", formatter: window.renovationTooltip.item },
       legend: { top: 0, type: "scroll" },
       grid: { left: "52%", right: 8, top: 40, bottom: 24, containLabel: true },
       xAxis: { type: "value" },

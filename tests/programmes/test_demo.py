@@ -307,6 +307,7 @@ def test_demo_users(demo):
         "district": ("district_official", {"district__name": "青羊区"}),
         "street": ("street_officer", {"street__name": "草堂街道"}),
         "api": ("api_client", {"city__name": "成都市"}),
+        "auditor": ("auditor", {"city__name": "成都市"}),
     }
     for username, (role, scope) in expected.items():
         user = User.objects.get(username=username, **scope)
