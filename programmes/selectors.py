@@ -408,7 +408,7 @@ def dashboard(*, user: User, year: int | None = None) -> Dashboard:
     years = year_figures(user=user)
     current = years.get(year) or YearFigures(year, None, None, 0, 0, 0, 0)
     open_problems = SiteProblem.objects.visible_to(user).open()
-    overdue = site_problem_list(user=user).overdue().order_by("created_at")
+    overdue = site_problem_list(user=user).overdue().order_by("created_at", "id")
     return Dashboard(
         year=year,
         stages=stages,

@@ -410,6 +410,8 @@ class Computation:
                 households=Sum("programme__projects__compound__households"),
                 floor_area=Sum("programme__projects__compound__floor_area"),
             )
+            # The order of the live report (funding.selectors.resident_contributions).
+            .order_by("programme_id", "name")
         )
         collected = {
             (r["_key"], r["commitment__rule"]): r["total"]

@@ -243,7 +243,7 @@ def statistics_from_snapshot(
             indicators = street_figures.indicators()
             if indicators is not None and street_figures.has_governance:
                 street_governance.append(StreetIndicators(street=street, figures=indicators))
-    overdue = [] if problems is None else list(problems.overdue().order_by("created_at")[:10])
+    overdue = [] if problems is None else list(problems.overdue().order_by("created_at", "id")[:10])
     board = Dashboard(
         year=year,
         stages=figures.stages,
