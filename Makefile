@@ -20,7 +20,7 @@ DEV_ENV := DJANGO_DEBUG=$(DJANGO_DEBUG)
 RUFF_PATHS ?= .
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate demo worker beat shell clean distclean lock messages check-python
+.PHONY: help venv run test lint format migrate demo worker beat shell clean distclean lock messages check-python bench
 
 help: ## List targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -78,6 +78,15 @@ lock: check-python ## Re-resolve requirements.lock from pyproject.toml (pip-tool
 	test -x .venv-tools/bin/pip-compile || ($(PY) -m venv .venv-tools && .venv-tools/bin/pip install --quiet --upgrade pip pip-tools)
 	.venv-tools/bin/pip-compile --quiet $(LOCK_ARGS) --strip-extras --generate-hashes --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links --extra dev --output-file $(LOCK) pyproject.toml
+
+# Benchmark on PostgreSQL and Redis (DATABASE_URL's server, database BENCH_DB; REDIS_URL, default
+# db 13, whose task queue it purges), e.g.
+# make bench BENCH_COMPOUNDS=300000 BENCH_DB=synth300k BENCH_ARGS="--requests 200"
+BENCH_COMPOUNDS ?= 3000
+BENCH_DB ?= renovation_bench
+BENCH_ARGS ?=
+bench: venv ## Benchmark at BENCH_COMPOUNDS compounds in BENCH_DB (PostgreSQL, Redis); writes docs/benchmarks.md
+	BENCH_VIA_MAKE=1 $(PYTHON) -m scripts.bench --compounds $(BENCH_COMPOUNDS) --db $(BENCH_DB) $(BENCH_ARGS)
 
 clean: ## Remove caches, collected static files and test artifacts
 	find . -path ./$(VENV) -prune -o -path ./.venv-tools -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
