@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from funding.selectors import compound_funding_panel
 from governance.selectors import compound_governance_panel
 from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.api.caching import query_digest, remember
 from renovation.errors import ConflictError
 
 from . import selectors, services
@@ -64,8 +65,14 @@ def compound_list(request: HttpRequest) -> HttpResponse:
     queryset = queryset.order_by(*(queryset.query.order_by or ("street_id", "name")), "id")
     # Page over ids alone, then fetch the page's 25 rows with their relations: the deep-page
     # query joins only what filters and order need (and walks an index), not every relation.
-    totals = queryset.order_by().aggregate(
-        count=Count("pk"), households=Sum("households"), floor_area=Sum("floor_area")
+    # Count and totals scan every matching row (40,000 for a year nationally): kept per user
+    # and filter until the data changes (renovation.api.caching).
+    filters = [(k, v) for k, vs in request.GET.lists() if k not in ("page", "ordering") for v in vs]
+    totals = remember(
+        f"renovation:compound-totals:{request.user.pk}:{query_digest(filters)}",
+        lambda: queryset.order_by().aggregate(
+            count=Count("pk"), households=Sum("households"), floor_area=Sum("floor_area")
+        ),
     )
     paginator = Paginator(queryset.values_list("pk", flat=True), settings.RENOVATION_PAGE_SIZE)
     paginator.count = totals["count"]  # counted with the totals: one scan, not two

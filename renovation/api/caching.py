@@ -57,6 +57,33 @@ def _read(key: str) -> tuple[int | None, object]:
     return generation, None
 
 
+def remember(key: str, compute: Callable[[], object], *, timeout: int | None = None) -> object:
+    """`compute()` at most once per data generation (and per `timeout` seconds, for answers
+    that also age with the clock) under `key`, which must name everything the answer depends
+    on (the user, the parameters). Used beside the API for the pages' costly live aggregates."""
+    if timeout is None:
+        timeout = settings.RENOVATION_STATISTICS_CACHE_SECONDS
+    if not timeout:
+        return compute()
+    try:
+        generation, kept = _read(key)
+    except Exception:
+        logger.warning("Cache unreachable; computing %s", key, exc_info=True)
+        return compute()
+    if kept is not None:
+        return kept[0]
+    value = compute()
+    try:
+        cache.set(key, (generation, (value,)), timeout=timeout)
+    except Exception:
+        logger.warning("Could not cache %s", key, exc_info=True)
+    return value
+
+
+def query_digest(pairs) -> str:
+    return hashlib.sha256(repr(sorted(pairs)).encode()).hexdigest()[:32]
+
+
 def cached_statistics(get: Callable[..., Response]) -> Callable[..., Response]:
     """Serve a statistics view's `get` from the cache when the data has not changed since.
     Only successful answers are kept; errors (bad parameters) are recomputed every time."""

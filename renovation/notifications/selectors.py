@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 
 from governance.models import Disclosure, OpinionSurvey
 from programmes.models import Notification, Project, SiteProblem
+from renovation.api.caching import remember
 
 from . import rules
 from .messages import render
@@ -17,6 +20,7 @@ if TYPE_CHECKING:
     from renovation.models import User
 
 PANEL_ITEMS = 5
+REMINDERS_SECONDS = 60  # reminders also age with the clock: kept a minute at most
 
 
 @dataclass
@@ -37,8 +41,15 @@ class DashboardReminders:
 
 
 def dashboard_reminders(*, user: User) -> DashboardReminders:
-    """What is due in the user's scope, live: counts and the first few of each kind. Nine
-    queries at most, whatever the number of projects."""
+    """What is due in the user's scope: counts and the first few of each kind. Nine queries at
+    most, whatever the number of projects, kept for a minute unless the data changes first
+    (over a whole country they scan every project under construction)."""
+    key = f"renovation:reminders:{user.pk}:{translation.get_language()}"
+    timeout = min(REMINDERS_SECONDS, settings.RENOVATION_STATISTICS_CACHE_SECONDS)
+    return remember(key, lambda: _dashboard_reminders(user=user), timeout=timeout)
+
+
+def _dashboard_reminders(*, user: User) -> DashboardReminders:
     now, today = rules.now_and_today()
     reports = rules.overdue_reports(Project.objects.visible_to(user), today=today)
     problems = rules.overdue_problems(SiteProblem.objects.visible_to(user), now=now)

@@ -267,22 +267,36 @@ def rollup_full(*, run: RollupRun | None = None, as_of: dt.date | None = None) -
     if run is not None:
         RollupRun.objects.filter(pk=run.pk).update(steps_total=STEPS_PER_KIND * 4 + 1)
     step = _step(run)
-    results: dict[str, dict[int, Figures]] = {}
+    # One kind at a time: its figures are turned into snapshot rows (on PostgreSQL with the
+    # figures as JSON text, a fraction of the nested dicts' memory) and the dicts dropped, so a
+    # national rollup never holds all 50,000 scopes' figures at once; the districts' are kept
+    # for the cities to add up. The rows are written together in one transaction with clearing
+    # the marks, so an interrupted run leaves the previous snapshots whole.
+    prepared: list[list[ScopeSnapshot]] = []
+    districts: dict[int, Figures] = {}
     for kind in SOURCE_KINDS:
-        results[kind] = compute(kind, today=as_of, now=now, on_step=step)
+        rows = compute(kind, today=as_of, now=now, on_step=step)
         for pk in SCOPE_MODELS[kind].objects.values_list("pk", flat=True):
-            results[kind].setdefault(pk, empty_figures(kind))
+            rows.setdefault(pk, empty_figures(kind))
+        prepared.append(prepare(kind, rows, as_of=as_of, now=now))
+        if kind == ScopeKind.DISTRICT:
+            districts = rows
+        del rows
     city_of = dict(District.objects.values_list("pk", "city_id"))
     by_city: dict[int, list[Figures]] = defaultdict(list)
-    for district, figures in results[ScopeKind.DISTRICT].items():
+    for district, figures in districts.items():
         by_city[city_of[district]].append(figures)
-    results[ScopeKind.CITY] = {
+    cities = {
         pk: total(ScopeKind.CITY, by_city.get(pk, []))
         for pk in City.objects.values_list("pk", flat=True)
     }
-    results[ScopeKind.ALL] = {0: total(ScopeKind.ALL, results[ScopeKind.CITY].values())}
+    prepared.append(prepare(ScopeKind.CITY, cities, as_of=as_of, now=now))
+    prepared.append(
+        prepare(ScopeKind.ALL, {0: total(ScopeKind.ALL, cities.values())}, as_of=as_of, now=now)
+    )
+    del districts, by_city, cities
     with transaction.atomic():
-        written = sum(upsert(kind, rows, as_of=as_of, now=now) for kind, rows in results.items())
+        written = sum(write(snapshots) for snapshots in prepared)
         if covered is not None:
             DirtyScope.objects.filter(id__lte=covered).delete()
     step()
@@ -396,10 +410,26 @@ KEY_COLUMNS = ["scope_kind", "scope_id", "as_of"]
 
 
 def upsert(kind: str, rows: dict[int, Figures], *, as_of: dt.date, now: dt.datetime) -> int:
-    """Write (or overwrite) the day's snapshot of each scope, inside the caller's transaction:
-    on PostgreSQL streamed with COPY into a temporary table and merged with one
-    `INSERT … ON CONFLICT`, elsewhere one statement per 500 scopes."""
+    """Write (or overwrite) the day's snapshot of each scope, inside the caller's transaction."""
+    return write(prepare(kind, rows, as_of=as_of, now=now))
+
+
+def prepare(
+    kind: str, rows: dict[int, Figures], *, as_of: dt.date, now: dt.datetime
+) -> list[ScopeSnapshot]:
+    """Unsaved snapshots of the scopes' figures. On PostgreSQL their `figures` is already JSON
+    text, ready for COPY (and far smaller in memory than the figures themselves)."""
     snapshots = [_snapshot(kind, pk, figures, as_of, now) for pk, figures in rows.items()]
+    if connection.vendor == "postgresql":
+        encoder = ScopeSnapshot._meta.get_field("figures").encoder
+        for snapshot in snapshots:
+            snapshot.figures = json.dumps(snapshot.figures, cls=encoder)
+    return snapshots
+
+
+def write(snapshots: list[ScopeSnapshot]) -> int:
+    """Upsert prepared snapshots: on PostgreSQL streamed with COPY into a temporary table and
+    merged with one `INSERT … ON CONFLICT`, elsewhere one statement per 500 scopes."""
     if not snapshots:
         return 0
     if connection.vendor == "postgresql":
@@ -425,7 +455,6 @@ def _copy_upsert(snapshots: list[ScopeSnapshot]) -> None:
         f"{connection.ops.quote_name(c)} = EXCLUDED.{connection.ops.quote_name(c)}"
         for c in UPDATED_COLUMNS
     )
-    figures = ScopeSnapshot._meta.get_field("figures")
     # Table and column names come from the model's metadata, quoted; rows go through COPY.
     with connection.cursor() as cursor:
         cursor.execute(
@@ -434,14 +463,7 @@ def _copy_upsert(snapshots: list[ScopeSnapshot]) -> None:
         )
         with cursor.cursor.copy(f"COPY snapshot_upsert ({names}) FROM STDIN") as copy:
             for snapshot in snapshots:
-                copy.write_row(
-                    [
-                        json.dumps(getattr(snapshot, c), cls=figures.encoder)
-                        if c == "figures"
-                        else getattr(snapshot, c)
-                        for c in columns
-                    ]
-                )
+                copy.write_row([getattr(snapshot, c) for c in columns])
         cursor.execute(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM snapshot_upsert "  # nosec B608
             f"ON CONFLICT (scope_kind, scope_id, as_of) DO UPDATE SET {updates}"

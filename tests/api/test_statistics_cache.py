@@ -86,3 +86,34 @@ def test_generation_bump_survives_an_evicted_counter(settings):
     before = cache.get(caching.GENERATION_KEY)
     caching.data_changed()
     assert cache.get(caching.GENERATION_KEY) == before + 1
+
+
+def test_remember_computes_once_per_data_generation():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"count": len(calls)}
+
+    key = "renovation:test:remember"
+    assert caching.remember(key, compute) == {"count": 1}
+    assert caching.remember(key, compute) == {"count": 1}  # kept
+    caching.data_changed()
+    assert caching.remember(key, compute) == {"count": 2}  # recomputed after a change
+    assert caching.remember(key, compute, timeout=0) == {"count": 3}  # 0: never kept
+
+
+def test_compound_list_totals_follow_a_change(
+    client, district_official, street_a, django_capture_on_commit_callbacks
+):
+    factories.CompoundFactory(street=street_a, households=100)
+    client.force_login(district_official)
+    url = reverse("programmes:compound-list")
+    assert client.get(url).context["count"] == 1
+    added = factories.CompoundFactory(street=street_a, households=50)
+    assert client.get(url).context["count"] == 1  # kept until a service marks a change
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mark_dirty(compound_ids=[added.pk])
+
+    assert client.get(url).context["count"] == 2
