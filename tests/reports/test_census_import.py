@@ -270,3 +270,23 @@ def test_only_district_officials_import(client, role, request):
 
     assert client.get(reverse("reports:census-import")).status_code == 403
     assert client.get(reverse("reports:census-template")).status_code == 403
+
+
+def test_an_import_marks_the_statistics_of_what_it_touched(district_official, street_a, street_b):
+    from renovation.models import DirtyScope, ScopeKind
+
+    census_import(user=district_official, district=street_a.district, upload=census(GOOD))
+    assert not DirtyScope.objects.exists()  # a dry run changes nothing
+
+    census_import(
+        user=district_official, district=street_a.district, upload=census(GOOD), commit=True
+    )
+
+    marked = set(DirtyScope.objects.values_list("scope_kind", "scope_id"))
+    area = Area.objects.get(name="浣花片区")
+    assert {
+        (ScopeKind.STREET, street_a.pk),
+        (ScopeKind.STREET, street_b.pk),
+        (ScopeKind.DISTRICT, street_a.district_id),
+        (ScopeKind.AREA, area.pk),
+    } <= marked
