@@ -36,25 +36,37 @@ def data_changed() -> None:
         logger.warning("Could not bump the statistics cache generation", exc_info=True)
 
 
-def _key(view_name: str, request: Request) -> str:
-    query = sorted((k, v) for k, values in request.query_params.lists() for v in values)
-    digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
-    language = getattr(request, "LANGUAGE_CODE", "") or ""
-    return f"renovation:stats:{view_name}:{request.user.pk}:{language}:{digest}"
+def query_digest(pairs) -> str:
+    """A short, order-independent fingerprint of query parameters for a cache key."""
+    return hashlib.sha256(repr(sorted(pairs)).encode()).hexdigest()[:32]
 
 
-def _read(key: str) -> tuple[int | None, object]:
-    """The current generation and the answer kept under `key` if it was computed in that
-    generation (one round trip to the cache)."""
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
+def _kept(key: str) -> tuple[int | None, tuple | None]:
+    """The current generation, and `(value,)` if `key` holds a value computed in it (one
+    round trip). (None, None) when the cache cannot be reached: compute, keep nothing."""
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, 1, timeout=None)
+            return cache.get(GENERATION_KEY), None
+    except Exception:
+        logger.warning("Cache unreachable; computing %s", key, exc_info=True)
+        return None, None
     kept = found.get(key)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        return cache.get(GENERATION_KEY), None
     if kept is not None and kept[0] == generation:
         return generation, kept[1]
     return generation, None
+
+
+def _keep(key: str, generation: int | None, value: object, timeout: int) -> None:
+    """Keep `value` with the generation it was computed in: a bump makes it stale at once."""
+    if generation is None:
+        return
+    try:
+        cache.set(key, (generation, (value,)), timeout=timeout)
+    except Exception:
+        logger.warning("Could not cache %s", key, exc_info=True)
 
 
 def remember(key: str, compute: Callable[[], object], *, timeout: int | None = None) -> object:
@@ -65,23 +77,12 @@ def remember(key: str, compute: Callable[[], object], *, timeout: int | None = N
         timeout = settings.RENOVATION_STATISTICS_CACHE_SECONDS
     if not timeout:
         return compute()
-    try:
-        generation, kept = _read(key)
-    except Exception:
-        logger.warning("Cache unreachable; computing %s", key, exc_info=True)
-        return compute()
+    generation, kept = _kept(key)
     if kept is not None:
         return kept[0]
     value = compute()
-    try:
-        cache.set(key, (generation, (value,)), timeout=timeout)
-    except Exception:
-        logger.warning("Could not cache %s", key, exc_info=True)
+    _keep(key, generation, value, timeout)
     return value
-
-
-def query_digest(pairs) -> str:
-    return hashlib.sha256(repr(sorted(pairs)).encode()).hexdigest()[:32]
 
 
 def cached_statistics(get: Callable[..., Response]) -> Callable[..., Response]:
@@ -91,23 +92,20 @@ def cached_statistics(get: Callable[..., Response]) -> Callable[..., Response]:
     @functools.wraps(get)
     def wrapper(self, request: Request, *args, **kwargs) -> Response:
         timeout = settings.RENOVATION_STATISTICS_CACHE_SECONDS
-        key = generation = None
-        if timeout:
-            try:
-                key = _key(type(self).__name__, request)
-                generation, data = _read(key)
-            except Exception:  # the cache down: answer from the database
-                logger.warning("Statistics cache unreachable", exc_info=True)
-                key = data = None
-            if data is not None:
-                return Response(data)
+        if not timeout:
+            return get(self, request, *args, **kwargs)
+        query = [(k, v) for k, values in request.query_params.lists() for v in values]
+        language = getattr(request, "LANGUAGE_CODE", "") or ""
+        key = (
+            f"renovation:stats:{type(self).__name__}:{request.user.pk}:{language}:"
+            f"{query_digest(query)}"
+        )
+        generation, kept = _kept(key)
+        if kept is not None:
+            return Response(kept[0])
         response = get(self, request, *args, **kwargs)
-        if key is not None and generation is not None and response.status_code == 200:
-            try:
-                # Kept with the generation it was computed in: a bump makes it stale at once.
-                cache.set(key, (generation, response.data), timeout=timeout)
-            except Exception:
-                logger.warning("Could not cache a statistics answer", exc_info=True)
+        if response.status_code == 200:
+            _keep(key, generation, response.data, timeout)
         return response
 
     return wrapper
