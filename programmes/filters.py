@@ -45,8 +45,13 @@ def _visible_cities(request) -> QuerySet[City]:
     return City.objects.visible_to(getattr(request, "user", None))
 
 
-def _visible_districts_of_city(request) -> QuerySet[District]:
-    return District.objects.visible_to(getattr(request, "user", None)).select_related("city")
+def _visible_districts(request) -> QuerySet[District]:
+    return District.objects.visible_to(getattr(request, "user", None))
+
+
+def _only(model, chosen) -> QuerySet:
+    """The chosen object alone (so a select keeps showing it), or nothing."""
+    return model.objects.filter(pk=chosen.pk) if chosen is not None else model.objects.none()
 
 
 class CompoundFilter(django_filters.FilterSet):
@@ -60,7 +65,7 @@ class CompoundFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
         label=_("District"),
         field_name="street__district",
-        queryset=_visible_districts_of_city,
+        queryset=_visible_districts,
         empty_label=_("All districts"),
     )
     street = django_filters.ModelChoiceFilter(
@@ -129,29 +134,26 @@ class CompoundFilter(django_filters.FilterSet):
         form = self.form
         data = form.cleaned_data if self.is_bound and form.is_valid() else {}
         city, district = data.get("city"), data.get("district")
-        street = data.get("street")
-        user_district = getattr(user, "district_id", None) or getattr(user, "street_id", None)
-        hint = _("Choose a city first to list its districts.")
+        in_one_district = bool(
+            getattr(user, "district_id", None) or getattr(user, "street_id", None)
+        )
         if city is not None:
             form.fields["district"].queryset = District.objects.visible_to(user).filter(city=city)
-        elif not (getattr(user, "city_id", None) or user_district):
-            form.fields["district"].queryset = District.objects.filter(
-                pk=getattr(district, "pk", None)
-            )
-            form.fields["district"].help_text = hint
+        elif not (getattr(user, "city_id", None) or in_one_district):
+            form.fields["district"].queryset = _only(District, district)
+            form.fields["district"].help_text = _("Choose a city first to list its districts.")
         if district is not None:
             streets = Street.objects.visible_to(user).filter(district=district)
             areas = Area.objects.visible_to(user).filter(district=district)
-        elif user_district:
+        elif in_one_district:
             streets, areas = Street.objects.visible_to(user), Area.objects.visible_to(user)
         else:
-            streets = Street.objects.filter(pk=getattr(street, "pk", None))
-            areas = Area.objects.filter(pk=getattr(data.get("area"), "pk", None))
+            streets, areas = _only(Street, data.get("street")), _only(Area, data.get("area"))
             for name in ("street", "area"):
                 form.fields[name].help_text = _("Choose a district first to list its streets.")
         form.fields["street"].queryset = streets.select_related("district")
         form.fields["area"].queryset = areas
-        if user_district:
+        if in_one_district:
             # One district's user: the city and district selects would offer a single choice.
             for name in ("city", "district"):
                 form.fields[name].widget = forms.HiddenInput()
@@ -178,10 +180,6 @@ class CompoundFilter(django_filters.FilterSet):
 #
 # Every choice of a related object comes from the user's scope, so an id outside it is
 # rejected exactly like an id that does not exist: the filter never reveals what it hides.
-
-
-def _visible_districts(request) -> QuerySet[District]:
-    return District.objects.visible_to(getattr(request, "user", None))
 
 
 def _visible_programmes(request) -> QuerySet[Programme]:
