@@ -45,9 +45,11 @@ run: venv ## Migrate, load demo data, serve on 127.0.0.1:PORT (default 8000)
 test: venv ## Run the test suite (PYTEST_ARGS="-k foo -n auto")
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: venv ## ruff check, ruff format --check, missing-migration check
+lint: venv ## ruff check, ruff format --check, layer contract, mypy, missing-migration check
 	$(BIN)/ruff check $(RUFF_PATHS)
 	$(BIN)/ruff format --check $(RUFF_PATHS)
+	$(BIN)/lint-imports --no-cache
+	$(DEV_ENV) $(BIN)/mypy
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
 
 format: venv ## Apply ruff fixes and formatting

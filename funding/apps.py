@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = _("Funding")
+
+    def ready(self) -> None:
+        """Funding adds its panel to the compound page (programmes never imports funding)."""
+        from programmes.gates import register_compound_panel
+
+        from .selectors import compound_funding_panel
+
+        register_compound_panel("funding", compound_funding_panel)

@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import Batch, Programme, Project, WorkItem
-from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
 
+from . import stale
 from .models import (
     SUBTYPE_KIND,
     ZERO,
@@ -271,7 +271,7 @@ def commitment_create(
     )
     commitment._history_user = by
     commitment.save()
-    rollups.mark_dirty(commitment_ids=[commitment.pk])
+    stale.mark_dirty(commitment_ids=[commitment.pk])
     return commitment
 
 
@@ -291,7 +291,7 @@ def commitment_approve(
     locked.approved_by = by
     locked.approved_at = timezone.now()
     _bump(locked, by, "approved")
-    rollups.mark_dirty(commitment_ids=[locked.pk])
+    stale.mark_dirty(commitment_ids=[locked.pk])
     return locked
 
 
@@ -353,7 +353,7 @@ def allocation_set(
     allocation._history_user = by
     allocation.save()
     _bump(locked, by, "allocation")
-    rollups.mark_dirty(commitment_ids=[locked.pk])
+    stale.mark_dirty(commitment_ids=[locked.pk])
     return allocation
 
 
@@ -454,7 +454,7 @@ def receipt_record(
     receipt._history_user = by
     receipt.save()
     _bump(locked, by, "receipt")
-    rollups.mark_dirty(programme_ids=[locked.programme_id], project_ids=[receipt.project_id])
+    stale.mark_dirty(programme_ids=[locked.programme_id], project_ids=[receipt.project_id])
     return receipt
 
 
@@ -517,5 +517,5 @@ def expenditure_record(
     expenditure._history_user = by
     expenditure.save()
     _bump(locked, by, "expenditure")
-    rollups.mark_dirty(programme_ids=[locked.programme_id], project_ids=[expenditure.project_id])
+    stale.mark_dirty(programme_ids=[locked.programme_id], project_ids=[expenditure.project_id])
     return expenditure

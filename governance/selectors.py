@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from funding.selectors import FundingMix, FundingScope, funding_mix
+from programmes.gates import GateResult
 from programmes.models import Compound, Project, Stage, Street
 from programmes.selectors import compound_list
 
@@ -49,7 +50,6 @@ from .models import (
 from .rules import CIVIL_CODE_RULES, MatterRule, Tally, Threshold, evaluate, share
 
 if TYPE_CHECKING:
-    from programmes.services import GateResult
     from renovation.models import User
 
 # Answered within a day: the same rhythm as site problems (每日调度、次日报告、当日解决).
@@ -209,12 +209,10 @@ def suggestion_contact(suggestion: Suggestion, *, personal: bool) -> str:
     return mask_phone(suggestion.contact) if suggestion.contact else ""
 
 
-# --- Gates (called by programmes.services) -------------------------------------------------
+# --- Gates (registered into programmes.gates by GovernanceConfig.ready) ------------------
 
 
 def _gate(problems: list[str], evidence: str = "") -> GateResult:
-    from programmes.services import GateResult
-
     return GateResult(problems, evidence)
 
 
@@ -248,7 +246,7 @@ def vote_evidence(vote: OwnerVote) -> str:
     }
 
 
-def consultation_gate(project: Project, *, survey: GateResult) -> GateResult:
+def consultation_gate(project: Project, survey: GateResult) -> GateResult:
     """Leaving consultation for design: the opinion survey at or above the programme's
     threshold (`survey`, checked by programmes.services), or else a passed owners' vote to
     renovate the whole compound (Civil Code art. 278)."""

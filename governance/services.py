@@ -20,8 +20,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programmes import stale
 from programmes.models import Building, Compound, Project, Stage
-from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
 from renovation.uploads import check_minutes
@@ -178,7 +178,7 @@ def committee_create(
     )
     _stamp(committee, by)
     committee.save()
-    rollups.mark_dirty(
+    stale.mark_dirty(
         compound_ids=[committee.compound_id],
         street_ids=[committee.street_id],
         area_ids=[committee.area_id],
@@ -223,7 +223,7 @@ def committee_update(
     locked.version += 1
     _stamp(locked, by)
     locked.save()
-    rollups.mark_dirty(
+    stale.mark_dirty(
         compound_ids=[locked.compound_id], street_ids=[locked.street_id], area_ids=[locked.area_id]
     )
     return locked
@@ -366,7 +366,7 @@ def meeting_record(
         meeting.full_clean(exclude=[f.name for f in Meeting._meta.fields if f.name != "minutes"])
     _stamp(meeting, by)
     meeting.save()
-    rollups.mark_dirty(compound_ids=[meeting.compound_id])
+    stale.mark_dirty(compound_ids=[meeting.compound_id])
     return meeting
 
 
@@ -427,7 +427,7 @@ def opinion_survey_record(
     )
     _stamp(survey, by)
     survey.save()
-    rollups.mark_dirty(project_ids=[survey.project_id])
+    stale.mark_dirty(project_ids=[survey.project_id])
     return survey
 
 
@@ -600,7 +600,7 @@ def owner_vote_tally(
     locked.version += 1
     _stamp(locked, by, reason=_("Tally entered as totals"))
     locked.save()
-    rollups.mark_dirty(compound_ids=[locked.compound_id])
+    stale.mark_dirty(compound_ids=[locked.compound_id])
     return locked
 
 
@@ -706,7 +706,7 @@ def suggestion_record(
     )
     _stamp(suggestion, by)
     suggestion.save()
-    rollups.mark_dirty(compound_ids=[suggestion.compound_id])
+    stale.mark_dirty(compound_ids=[suggestion.compound_id])
     return suggestion
 
 
@@ -770,7 +770,7 @@ def suggestion_submit_public(
             cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.add(key, 1, timeout=3600)
-    rollups.mark_dirty(compound_ids=[suggestion.compound_id])
+    stale.mark_dirty(compound_ids=[suggestion.compound_id])
     return suggestion
 
 
@@ -818,7 +818,7 @@ def suggestion_answer(
     locked.version += 1
     _stamp(locked, by)
     locked.save()
-    rollups.mark_dirty(compound_ids=[locked.compound_id])
+    stale.mark_dirty(compound_ids=[locked.compound_id])
     return locked
 
 
@@ -832,7 +832,7 @@ def suggestion_close(*, suggestion: Suggestion, by: User, version: int | None) -
     locked.version += 1
     _stamp(locked, by)
     locked.save()
-    rollups.mark_dirty(compound_ids=[locked.compound_id])
+    stale.mark_dirty(compound_ids=[locked.compound_id])
     return locked
 
 
@@ -887,7 +887,7 @@ def satisfaction_record(
     )
     _stamp(survey, by)
     survey.save()
-    rollups.mark_dirty(project_ids=[survey.project_id])
+    stale.mark_dirty(project_ids=[survey.project_id])
     return survey
 
 
@@ -931,7 +931,7 @@ def long_term_management_record(
     )
     _stamp(arrangement, by)
     arrangement.save()
-    rollups.mark_dirty(compound_ids=[arrangement.compound_id])
+    stale.mark_dirty(compound_ids=[arrangement.compound_id])
     return arrangement
 
 
@@ -982,7 +982,7 @@ def fund_collection_record(
         record.version += 1
     _stamp(record, by)
     record.save()
-    rollups.mark_dirty(project_ids=[record.project_id])
+    stale.mark_dirty(project_ids=[record.project_id])
     return record
 
 

@@ -31,11 +31,11 @@ from django.utils.translation import override, pgettext, pgettext_lazy
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
 
-from renovation import rollups
 from renovation.access import can_approve_in_district, require
-from renovation.exports.xlsx import Column, Table, write_workbook
 from renovation.uploads import check_workbook
+from renovation.xlsx import Column, Table, write_workbook
 
+from . import stale
 from .models import Area, Building, Community, Compound, District, Street
 
 if TYPE_CHECKING:
@@ -929,7 +929,7 @@ def _write(
         _bulk_update(updated, Compound, [*sorted(fields), "updated_at"], user=user, reason=reason)
     # The registry counts in the statistics (compounds, households, eligibility): mark the
     # streets and areas it touched, as every service does with what it changes.
-    rollups.mark_dirty(
+    stale.mark_dirty(
         street_ids={c.street_id for c in created + updated},
         area_ids={c.area_id for c in created + updated},
     )

@@ -19,8 +19,6 @@ from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from governance.models import OpinionSurvey
-
 from .models import (
     Area,
     Batch,
@@ -72,7 +70,8 @@ def compound_detail(*, user: User, pk: int) -> Compound:
                 "problems",
                 queryset=SiteProblem.objects.select_related("created_by", "closed_by"),
             ),
-            Prefetch("surveys", queryset=OpinionSurvey.objects.order_by("-held_on", "-id")),
+            # Governance's opinion surveys, newest first (their model's default order).
+            "surveys",
         )
         .order_by("-programme__start_year", "-year", "-id")
     )

@@ -8,7 +8,6 @@ or `ConflictError` for a stale form. Pages, API and commands all call these.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -20,10 +19,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
 
+from . import stale
+from .gates import GateResult, registered_gate
 from .models import (
     ZERO,
     Compound,
@@ -47,18 +47,6 @@ CENT = Decimal("0.01")
 # --- Stage transitions ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GateResult:
-    """Whether a transition may happen; `problems` says why not, `evidence` what allowed it."""
-
-    problems: list[str]
-    evidence: str = ""
-
-    @property
-    def allowed(self) -> bool:
-        return not self.problems
-
-
 def _gate_consultation(project: Project) -> GateResult:
     if project.compound.survey_status != Compound.SurveyStatus.ELIGIBLE:
         return GateResult(
@@ -74,10 +62,11 @@ def _gate_consultation(project: Project) -> GateResult:
 
 
 def _gate_design(project: Project) -> GateResult:
-    # The survey below, or else a passed owners' vote (Civil Code art. 278): governance decides.
-    from governance.selectors import consultation_gate
-
-    return consultation_gate(project, survey=_gate_design_survey(project))
+    # The survey below, or else a passed owners' vote (Civil Code art. 278): governance decides
+    # when it is installed (it registers its gate in programmes.gates).
+    own = _gate_design_survey(project)
+    check = registered_gate(Stage.DESIGN)
+    return check(project, own) if check else own
 
 
 def _gate_design_survey(project: Project) -> GateResult:
@@ -151,10 +140,10 @@ def _gate_accepted(project: Project) -> GateResult:
 
 
 def _gate_handed_over(project: Project) -> GateResult:
-    # Residents' satisfaction evaluation and a long-term management arrangement (governance).
-    from governance.selectors import handover_gate
-
-    return handover_gate(project)
+    # Residents' satisfaction evaluation and a long-term management arrangement (governance
+    # registers this gate in programmes.gates).
+    check = registered_gate(Stage.HANDED_OVER)
+    return check(project, GateResult()) if check else GateResult()
 
 
 FORWARD_GATES = {
@@ -238,7 +227,7 @@ def project_stage_transition(
     project._history_user = by
     project._change_reason = reason[:100]
     project.save()
-    rollups.mark_dirty(project_ids=[project.pk])
+    stale.mark_dirty(project_ids=[project.pk])
     return StageTransition.objects.create(
         project=project,
         from_stage=from_stage,
@@ -447,7 +436,7 @@ def progress_report_file(
     for photo in photos:
         ProgressPhoto.objects.create(report=report, image=photo, created_by=by, updated_by=by)
     project_progress_recompute(project=project, by=by, at=now)
-    rollups.mark_dirty(project_ids=[project.pk])
+    stale.mark_dirty(project_ids=[project.pk])
     return report
 
 
@@ -536,7 +525,7 @@ def progress_report_return(
     locked._history_user = by
     locked.save()
     project_progress_recompute(project=project, by=by)
-    rollups.mark_dirty(project_ids=[project.pk])
+    stale.mark_dirty(project_ids=[project.pk])
     return locked
 
 
@@ -612,7 +601,7 @@ def site_problem_raise(
     )
     problem._history_user = by
     problem.save()
-    rollups.mark_dirty(project_ids=[project.pk])
+    stale.mark_dirty(project_ids=[project.pk])
     return problem
 
 
@@ -641,5 +630,5 @@ def site_problem_close(
     locked.version += 1
     locked._history_user = by
     locked.save()
-    rollups.mark_dirty(project_ids=[locked.project_id])
+    stale.mark_dirty(project_ids=[locked.project_id])
     return locked

@@ -20,8 +20,6 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from funding.selectors import compound_funding_panel
-from governance.selectors import compound_governance_panel
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.api.caching import query_digest, remember
 from renovation.errors import ConflictError
@@ -35,6 +33,7 @@ from .forms import (
     SiteProblemForm,
     StageChangeForm,
 )
+from .gates import compound_panels
 from .models import Compound, ProgressPhoto, ProgressReport, Project, Stage
 
 CONFLICT = 409
@@ -114,8 +113,7 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_file": can_file_street_records(request.user, street.pk),
             "can_approve": can_approve_in_district(request.user, street.district_id),
             "history": selectors.history_for_compound(compound=compound),
-            "funding_panel": compound_funding_panel(user=request.user, compound=compound),
-            "governance_panel": compound_governance_panel(user=request.user, compound=compound),
+            **compound_panels(user=request.user, compound=compound),
         },
     )
 

@@ -23,30 +23,30 @@ app.conf.beat_schedule = {
     # snapshots, the points of the trend charts. Also catches changes made outside the services
     # (admin, imports), which mark nothing dirty.
     "rollup-full-nightly": {
-        "task": "renovation.tasks.rollup_full_task",
+        "task": "reporting.tasks.rollup_full_task",
         "schedule": crontab(hour=2, minute=0),
     },
     # Every 5 minutes: refresh scopes still marked dirty. Changes queue their own refresh
     # after commit; this catches up when that could not be queued (broker down) or failed.
     "rollup-drain-dirty": {
-        "task": "renovation.tasks.rollup_refresh_task",
+        "task": "reporting.tasks.rollup_refresh_task",
         "schedule": crontab(minute="*/5"),
     },
     # 07:30 every day, before the offices open: reminders (overdue progress reports, problems
     # open past a day, surveys below threshold, disclosures closing) as in-app notifications and
     # one summary e-mail per person. Idempotent: a rerun the same day sends nothing new.
     "reminders-daily": {
-        "task": "programmes.tasks.reminders_generate_task",
+        "task": "reporting.tasks.reminders_generate_task",
         "schedule": crontab(hour=7, minute=30),
     },
     # 03:15 every night: delete ledger export files older than RENOVATION_EXPORT_KEEP_DAYS.
     "export-jobs-prune": {
-        "task": "programmes.tasks.export_jobs_prune_task",
+        "task": "reporting.tasks.export_jobs_prune_task",
         "schedule": crontab(hour=3, minute=15),
     },
     # 03:30 every Sunday: forget rollup run records older than 30 days (snapshots are kept).
     "rollup-prune-runs": {
-        "task": "renovation.tasks.rollup_prune_task",
+        "task": "reporting.tasks.rollup_prune_task",
         "schedule": crontab(hour=3, minute=30, day_of_week="sun"),
     },
 }

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "programmes",
     "funding",
     "governance",
+    "reporting",
+    "sampledata",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "programmes.context_processors.notifications",
+                "reporting.context_processors.notifications",
             ],
         },
     },

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reporting import views as reporting_views
+
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", reporting_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -27,9 +29,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("renovation.api.urls")),
     path("funding/", include("funding.urls")),
-    path("reports/", include("programmes.report_urls")),
-    path("statistics/", include("renovation.rollups.urls")),
-    path("audit/", include("renovation.audit.urls")),
+    path("reports/", include("reporting.report_urls")),
+    path("statistics/", include("reporting.rollups.urls")),
+    path("audit/", include("reporting.audit.urls")),
     path("", include("programmes.urls")),
     path("", include("governance.urls")),
 ]

@@ -1,9 +1,8 @@
 """Routes of the programmes API, included under /api/v1/ in the `api` namespace."""
 
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import statistics, views
+from . import views
 
 router = SimpleRouter()
 router.register("districts", views.DistrictViewSet, basename="district")
@@ -19,15 +18,4 @@ router.register("progress-reports", views.ProgressReportViewSet, basename="progr
 router.register("progress-photos", views.ProgressPhotoViewSet, basename="progress-photo")
 router.register("site-problems", views.SiteProblemViewSet, basename="site-problem")
 
-urlpatterns = [
-    *router.urls,
-    path(
-        "statistics/progress/",
-        statistics.ProgressStatisticsView.as_view(),
-        name="statistics-progress",
-    ),
-    path("statistics/stages/", statistics.StageStatisticsView.as_view(), name="statistics-stages"),
-    path(
-        "statistics/effects/", statistics.EffectsStatisticsView.as_view(), name="statistics-effects"
-    ),
-]
+urlpatterns = router.urls

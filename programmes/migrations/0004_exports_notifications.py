@@ -6,7 +6,11 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import programmes.models
+
+def export_file_path(instance, filename):
+    # The model (and this function) moved to reporting.models; kept here so that this
+    # migration still loads.
+    return f"exports/{instance.user_id}/{filename}"
 
 
 class Migration(migrations.Migration):
@@ -62,7 +66,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         blank=True,
-                        upload_to=programmes.models.export_file_path,
+                        upload_to=export_file_path,
                         verbose_name="file",
                     ),
                 ),

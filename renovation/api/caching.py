@@ -3,7 +3,7 @@
 Statistics endpoints aggregate over everything a client may read (for a national client, every
 project), so the same answer is asked for again and again between changes. An answer is cached
 per user, language and query string under the current *data generation*; every service that
-changes what statistics count marks rollup scopes dirty (`renovation.rollups.services.
+changes what statistics count marks rollup scopes dirty (`reporting.rollups.services.
 mark_dirty`), and that bumps the generation after commit, so the next request recomputes. A
 time limit bounds staleness should a bump be lost (the cache unreachable at that moment).
 """

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from renovation.rollups.compute import empty_figures
+from reporting.rollups.compute import empty_figures
 
 Key = tuple[str, int]
 MEASURES = ("planned", "approved", "received", "spent")

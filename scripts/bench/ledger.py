@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 import time
 
-from programmes.models import Compound, ExportJob
+from programmes.models import Compound
+from reporting.models import ExportJob
 
 from .processes import Client
 from .report import Row

@@ -198,7 +198,7 @@ def refresh_profile(project_id: int) -> str:
     where its Python time goes."""
     from django.db import transaction
 
-    from renovation.rollups.services import mark_dirty, rollup_refresh
+    from reporting.rollups.services import mark_dirty, rollup_refresh
 
     with transaction.atomic():
         mark_dirty(project_ids=[project_id])

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from programmes.models import ProgressReport, Project, Stage
 from programmes.services import progress_report_file
-from renovation.models import DirtyScope, RollupRun, ScopeKind, ScopeSnapshot, User
-from renovation.rollups.services import PENDING_KEY, rollup_full_request
+from renovation.models import DirtyScope, ScopeKind, User
+from reporting.models import RollupRun, ScopeSnapshot
+from reporting.rollups.services import PENDING_KEY, rollup_full_request
 
 from . import bare_compare, bare_sql
 from .processes import MemorySampler, Server, status_kb

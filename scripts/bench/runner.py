@@ -118,8 +118,8 @@ def reset_queue(env: dict[str, str]) -> None:
     from django.core.cache import cache
     from django.utils import timezone
 
-    from renovation.models import RollupRun
-    from renovation.rollups.services import PENDING_KEY
+    from reporting.models import RollupRun
+    from reporting.rollups.services import PENDING_KEY
 
     subprocess.run(  # nosec B603: fixed argument list built by the benchmark, no shell, no user input
         [str(ROOT / ".venv" / "bin" / "celery"), "-A", "renovation", "purge", "-f"],
@@ -254,8 +254,8 @@ def measure(args, env, report: Report, accounts, token: str, logs: Path) -> None
 def ensure_snapshots() -> None:
     from django.utils import timezone
 
-    from renovation.models import ScopeSnapshot
-    from renovation.rollups.services import rollup_full
+    from reporting.models import ScopeSnapshot
+    from reporting.rollups.services import rollup_full
 
     if not ScopeSnapshot.objects.filter(as_of=timezone.localdate()).exists():
         rollup_full()

@@ -35,14 +35,13 @@ from governance.models import Ballot, VoteRuleSet
 from programmes import services as programmes
 from programmes.models import (
     Batch,
-    ExportJob,
-    Notification,
     ProgressPhoto,
     ProgressReportLine,
     Stage,
 )
 from renovation.models import User
-from renovation.rollups import services as rollups
+from reporting.models import ExportJob, Notification
+from reporting.rollups import services as rollups
 from tests import factories
 from tests.conftest import GIF_BYTES
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from renovation.api import caching
-from renovation.rollups.services import mark_dirty
+from reporting.rollups.services import mark_dirty
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from programmes.demo import load_demo
 from programmes.models import Compound
 from renovation.models import User
+from sampledata.demo import load_demo
 
 from .pg import (
     connect,

@@ -113,8 +113,8 @@ def browser() -> Iterator:
 @pytest.fixture
 def demo(browser, live_server, settings):
     """The demo data, as `make run` serves it: load_demo, then the full statistics rollup."""
-    from programmes.demo import load_demo
-    from renovation.rollups import services as rollups
+    from reporting.rollups import services as rollups
+    from sampledata.demo import load_demo
 
     # The live server serves the test database; uploads and exports go to a per-test folder
     # (tests/conftest.py); the public form's rate limit must not carry over from earlier runs

@@ -176,8 +176,9 @@ def _open_problems_in(district) -> int:
 
 
 def _district_snapshot(district):
-    from renovation.models import ScopeKind, ScopeSnapshot
-    from renovation.rollups.figures import SnapshotFigures
+    from renovation.models import ScopeKind
+    from reporting.models import ScopeSnapshot
+    from reporting.rollups.figures import SnapshotFigures
 
     snapshot = ScopeSnapshot.objects.filter(
         scope_kind=ScopeKind.DISTRICT, scope_id=district.pk
@@ -198,8 +199,8 @@ def test_district_official_follows_the_rollup_moves_a_project_and_exports(demo, 
     from governance.models import Matter, OwnerVote
     from programmes import services
     from programmes.models import StageTransition, Street
-    from renovation.exports.ledger import sheet_titles
     from renovation.models import DirtyScope, User
+    from reporting.exports.ledger import sheet_titles
 
     from .conftest import DEMO_PASSWORD, DESKTOP
 

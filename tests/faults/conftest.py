@@ -37,7 +37,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from renovation.models import ScopeSnapshot
+from reporting.models import ScopeSnapshot
 
 BASE_DIR = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent

@@ -17,10 +17,11 @@ import requests
 from django.db.models import F
 from rest_framework.authtoken.models import Token
 
-from programmes.demo.seeds import DEMO_PASSWORD
 from programmes.models import ProgressReport, Project, Stage, WorkItem
-from renovation.models import DirtyScope, RollupRun, ScopeKind, User
-from renovation.rollups import services as rollups
+from renovation.models import DirtyScope, ScopeKind, User
+from reporting.models import RollupRun
+from reporting.rollups import services as rollups
+from sampledata.demo.seeds import DEMO_PASSWORD
 
 from .conftest import (
     app_env,
@@ -47,7 +48,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-DRAIN_TASK = "renovation.tasks.rollup_refresh_task"  # what beat sends every 5 minutes
+DRAIN_TASK = "reporting.tasks.rollup_refresh_task"  # what beat sends every 5 minutes
 
 
 def work_items_to_report(officer: User, today: dt.date, count: int) -> list[WorkItem]:

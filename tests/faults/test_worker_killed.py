@@ -22,9 +22,10 @@ from django.db import connection
 from django.db.models import F
 
 from programmes.models import Area, City, Compound, District, Programme, Street
-from renovation.models import DirtyScope, RollupRun, ScopeKind, ScopeSnapshot
-from renovation.rollups import services as rollups
-from renovation.rollups.services import STEPS_PER_KIND
+from renovation.models import DirtyScope, ScopeKind
+from reporting.models import RollupRun, ScopeSnapshot
+from reporting.rollups import services as rollups
+from reporting.rollups.services import STEPS_PER_KIND
 
 from .conftest import (
     _children,
@@ -49,7 +50,7 @@ pytestmark = [
 # Seconds a delivered message stays unacknowledged before the broker hands it to another
 # worker (production: an hour; see CELERY_BROKER_TRANSPORT_OPTIONS).
 VISIBILITY_TIMEOUT = 3
-FULL_TASK = "renovation.tasks.rollup_full_task"
+FULL_TASK = "reporting.tasks.rollup_full_task"
 
 
 @contextlib.contextmanager

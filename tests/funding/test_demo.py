@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from funding.models import Commitment, Expenditure, Receipt
 from funding.selectors import FundingScope, funding_mix
-from programmes.demo.funding import load_funding_demo
 from programmes.models import Batch, District, Programme, Project
 from renovation.models import User
+from sampledata.demo.funding import load_funding_demo
 
 ESHAN, QINGYANG = "530426", "510105"
 WAN, YI = Decimal(10_000), Decimal(100_000_000)

@@ -26,9 +26,9 @@ from governance.models import (
     SatisfactionSurvey,
     Suggestion,
 )
-from programmes.demo.governance import MEMBERS, load_governance_demo
 from programmes.models import Compound
 from renovation.models import User
+from sampledata.demo.governance import MEMBERS, load_governance_demo
 
 QINGYANG, ESHAN, XIGONG = "510105", "530426", "410303"
 

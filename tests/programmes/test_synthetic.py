@@ -39,11 +39,11 @@ from programmes.models import (
     WorkItem,
 )
 from programmes.services import FORWARD_GATES, project_progress_recompute
-from programmes.synthetic import Options, scale_for
-from programmes.synthetic.tables import TABLES, model
 from renovation.models import ScopeKind, User
-from renovation.rollups.figures import SnapshotFigures
-from renovation.rollups.services import rollup_full
+from reporting.rollups.figures import SnapshotFigures
+from reporting.rollups.services import rollup_full
+from sampledata.synthetic import Options, scale_for
+from sampledata.synthetic.tables import TABLES, model
 from tests.rollups.test_live_equality import (
     assert_dashboard_matches,
     mix_parts,

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from funding.selectors import FundingScope, funding_mix
-from programmes.models import Compound, ExportJob, Project
-from programmes.tasks import export_jobs_prune_task
+from programmes.models import Compound, Project
+from reporting.models import ExportJob
+from reporting.tasks import export_jobs_prune_task
 from tests import factories
 from tests.reports.conftest import column, sheet_rows, workbook
 

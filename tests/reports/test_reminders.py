@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.models import Disclosure
-from programmes.context_processors import notifications as notifications_context
-from programmes.models import Notification, Project, SiteProblem, Stage
-from programmes.tasks import reminders_generate_task
-from renovation.notifications.selectors import dashboard_reminders
-from renovation.notifications.services import reminders_generate
+from programmes.models import Project, SiteProblem, Stage
+from reporting.context_processors import notifications as notifications_context
+from reporting.models import Notification
+from reporting.notifications.selectors import dashboard_reminders
+from reporting.notifications.services import reminders_generate
+from reporting.tasks import reminders_generate_task
 from tests import factories
 
 

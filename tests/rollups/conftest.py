@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
-from renovation.rollups.services import PENDING_KEY
+from reporting.rollups.services import PENDING_KEY
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,9 @@ from django.db import connection
 from django.utils import timezone
 
 from programmes.models import Compound, Stage
-from renovation.models import ScopeKind, ScopeSnapshot
-from renovation.rollups.services import rollup_full
+from renovation.models import ScopeKind
+from reporting.models import ScopeSnapshot
+from reporting.rollups.services import rollup_full
 from scripts.bench import bare_compare, bare_sql
 
 pytestmark = [

@@ -14,10 +14,11 @@ from governance.selectors import governance_indicators, governance_indicators_by
 from programmes import selectors as live
 from programmes.models import Area, City, District, Programme, Project, Stage, Street
 from programmes.services import weighted_progress
-from renovation.models import ScopeKind, ScopeSnapshot, User
-from renovation.rollups import selectors as rollups
-from renovation.rollups.figures import SnapshotFigures
-from renovation.rollups.services import rollup_full
+from renovation.models import ScopeKind, User
+from reporting.models import ScopeSnapshot
+from reporting.rollups import selectors as rollups
+from reporting.rollups.figures import SnapshotFigures
+from reporting.rollups.services import rollup_full
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import Project, SiteProblem, Stage
-from renovation.models import RollupRun, ScopeKind, ScopeSnapshot
-from renovation.rollups import services as rollups
+from renovation.models import ScopeKind
+from reporting.models import RollupRun, ScopeSnapshot
+from reporting.rollups import services as rollups
 from tests import factories
 
 pytestmark = pytest.mark.django_db

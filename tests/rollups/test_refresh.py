@@ -16,10 +16,11 @@ from funding.models import Kind, SubType
 from programmes import services
 from programmes.models import ProgressReport, Stage
 from renovation.celery import app as celery_app
-from renovation.models import DirtyScope, RollupRun, ScopeKind, ScopeSnapshot
-from renovation.rollups import services as rollups
-from renovation.rollups.figures import SnapshotFigures
-from renovation.tasks import rollup_full_task, rollup_refresh_task
+from renovation.models import DirtyScope, ScopeKind
+from reporting.models import RollupRun, ScopeSnapshot
+from reporting.rollups import services as rollups
+from reporting.rollups.figures import SnapshotFigures
+from reporting.tasks import rollup_full_task, rollup_refresh_task
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +105,8 @@ def test_a_burst_of_reports_in_one_transaction_gives_one_refresh(
                 report_date=today - dt.timedelta(days=5 - days),
             )
 
-    refreshes = [c for c in callbacks if c.__name__ == "enqueue_refresh"]
-    assert len(refreshes) == 5  # each report asks for a refresh after commit ...
+    refreshes = [c for c in callbacks if c.__name__ == "announce_stale"]
+    assert len(refreshes) == 5  # each report announces its marks after commit ...
     runs = RollupRun.objects.filter(kind=RollupRun.Kind.REFRESH)
     assert runs.count() == 1  # ... and one refresh covers them all
     assert runs.get().status == RollupRun.Status.SUCCEEDED

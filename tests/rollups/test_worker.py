@@ -15,8 +15,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from renovation.celery import app as celery_app
-from renovation.models import DirtyScope, RollupRun, ScopeKind, ScopeSnapshot
-from renovation.rollups import services as rollups
+from renovation.models import DirtyScope, ScopeKind
+from reporting.models import RollupRun, ScopeSnapshot
+from reporting.rollups import services as rollups
 
 pytestmark = [
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL); CI sets it"),

@@ -9,8 +9,8 @@ from urllib.parse import urljoin
 
 from django.db.models import Model
 
-from renovation.audit.selectors import audited_models
 from renovation.models import User
+from reporting.audit.selectors import audited_models
 from tests.security.test_csp import SEEDS, crawl
 
 # Forms that act on the user's own session or account, open to every role.

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingConfig(AppConfig):
+    """The top layer: rollups and snapshots, dashboards and statistics, exports and returns,
+    reminders and notifications, the audit trail. Nothing below imports from here; it hears of
+    changes through the core's stale-mark signal (connected in `ready`)."""
+
+    name = "reporting"
+    verbose_name = _("Statistics and reports")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -1,0 +1,544 @@
+"""Statutory returns of the national survey of old-compound renovation (城镇老旧小区改造统计),
+for one district and year: the annual plan (年度计划), progress (改造进展), effects (改造效果) and
+project basic information (项目基本情况), and the monthly progress table (月度进展表).
+
+Rows are the district's street offices, with the district total first, as the 住建 returns are
+laid out. A compound counts as started (新开工) when its project entered construction and as
+completed (完工) at acceptance; start and completion rates are given by compounds and by
+households against the year's plan (the projects of that plan year). Every figure is a grouped
+SQL aggregate: a fixed number of queries whatever the size of the district.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext as _
+
+from funding.models import Expenditure, Receipt
+from programmes.models import (
+    Category,
+    District,
+    Project,
+    Stage,
+    Street,
+    WorkItem,
+    WorkType,
+    YearTarget,
+)
+from programmes.selectors import StatisticsScope, work_effects
+from renovation.xlsx import Column, Table, money, ratio, unit_label
+
+if TYPE_CHECKING:
+    from renovation.models import User
+
+TEN_THOUSAND = Decimal(10_000)
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def as_of_for(year: int, month: int | None = None) -> dt.date:
+    """The day the figures are taken at: the end of the period, or today if that is later."""
+    end = year_end(year) if month is None else dt.date(year, month, last_day(year, month))
+    return min(end, timezone.localdate())
+
+
+def last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def plan_projects(*, user: User, district: District, year: int) -> QuerySet[Project]:
+    """The year's plan: the district's projects of that plan year that the user may see."""
+    return Project.objects.visible_to(user).filter(compound__street__district=district, year=year)
+
+
+@dataclass
+class StreetFigures:
+    """One row of the progress tables: a street office, or the district total (street None)."""
+
+    name: str
+    street_id: int | None = None
+    planned: int = 0
+    planned_households: int = 0
+    buildings: int = 0
+    floor_area: Decimal = Decimal(0)
+    built_by_2000: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    budget: Decimal = Decimal(0)
+    started: int = 0
+    started_households: int = 0
+    started_in_period: int = 0
+    started_households_in_period: int = 0
+    in_construction: int = 0
+    completed: int = 0
+    completed_households: int = 0
+    completed_in_period: int = 0
+    received: Decimal = Decimal(0)
+    received_in_period: Decimal = Decimal(0)
+    spent: Decimal = Decimal(0)
+
+    ADDABLE = (
+        "planned",
+        "planned_households",
+        "buildings",
+        "floor_area",
+        "built_by_2000",
+        "budget",
+        "started",
+        "started_households",
+        "started_in_period",
+        "started_households_in_period",
+        "in_construction",
+        "completed",
+        "completed_households",
+        "completed_in_period",
+        "received",
+        "received_in_period",
+        "spent",
+    )
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        return ratio(self.started, self.planned)
+
+    @property
+    def start_rate_households(self) -> Decimal | None:
+        return ratio(self.started_households, self.planned_households)
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return ratio(self.completed, self.planned)
+
+    @property
+    def completion_rate_households(self) -> Decimal | None:
+        return ratio(self.completed_households, self.planned_households)
+
+    @property
+    def received_rate(self) -> Decimal | None:
+        return ratio(self.received, self.budget)
+
+    def add(self, other: StreetFigures) -> None:
+        for name in self.ADDABLE:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, value in other.by_category.items():
+            self.by_category[key] = self.by_category.get(key, 0) + value
+
+
+@dataclass
+class DistrictFigures:
+    district: District
+    year: int
+    as_of: dt.date
+    period_start: dt.date
+    total: StreetFigures
+    streets: list[StreetFigures]
+    target_compounds: int | None
+    target_households: int | None
+
+    @property
+    def rows(self) -> list[StreetFigures]:
+        return [self.total, *self.streets]
+
+
+def district_figures(
+    *,
+    user: User,
+    district: District,
+    year: int,
+    month: int | None = None,
+    as_of: dt.date | None = None,
+) -> DistrictFigures:
+    """The year's plan against progress, by street office, as of the end of the year (or of
+    `month`, or `as_of`); "in period" figures are those of `month` (or the whole year). Five
+    queries (six with the yearly target)."""
+    as_of = min(as_of, as_of_for(year, month)) if as_of else as_of_for(year, month)
+    period_start = dt.date(year, month or 1, 1)
+    projects = plan_projects(user=user, district=district, year=year)
+    started = Q(started_on__isnull=False, started_on__lte=as_of)
+    started_now = started & Q(started_on__gte=period_start)
+    completed = Q(completed_on__isnull=False, completed_on__lte=as_of)
+    completed_now = completed & Q(completed_on__gte=period_start)
+    category_counts = {
+        f"cat_{value}": Count("id", filter=Q(category=value)) for value in Category.values
+    }
+    rows = (
+        projects.order_by()
+        .values("compound__street")
+        .annotate(
+            planned=Count("id"),
+            planned_households=Sum("compound__households"),
+            buildings=Sum("compound__building_count"),
+            floor_area=Sum("compound__floor_area"),
+            built_by_2000=Count("id", filter=Q(compound__year_built__lte=2000)),
+            budget=Sum("budget"),
+            started=Count("id", filter=started),
+            started_households=Sum("compound__households", filter=started),
+            started_in_period=Count("id", filter=started_now),
+            started_households_in_period=Sum("compound__households", filter=started_now),
+            in_construction=Count("id", filter=Q(stage=Stage.CONSTRUCTION)),
+            completed=Count("id", filter=completed),
+            completed_households=Sum("compound__households", filter=completed),
+            completed_in_period=Count("id", filter=completed_now),
+            **category_counts,
+        )
+    )
+    by_street = {row.pop("compound__street"): row for row in rows}
+    money_rows: dict[int, dict[str, Decimal]] = {}
+    for model, date_field, name in (
+        (Receipt, "received_on", "received"),
+        (Expenditure, "spent_on", "spent"),
+    ):
+        booked = (
+            model.objects.visible_to(user)
+            .filter(project__in=projects.values("pk"), **{f"{date_field}__lte": as_of})
+            .order_by()
+            .values("project__compound__street")
+            .annotate(
+                total=Sum("amount"),
+                in_period=Sum("amount", filter=Q(**{f"{date_field}__gte": period_start})),
+            )
+        )
+        for row in booked:
+            target = money_rows.setdefault(row["project__compound__street"], {})
+            target[name] = row["total"] or Decimal(0)
+            target[f"{name}_in_period"] = row["in_period"] or Decimal(0)
+    streets = list(Street.objects.visible_to(user).filter(district=district).order_by("name"))
+    total = StreetFigures(name=_("Total"))
+    result = []
+    for street in streets:
+        row = by_street.get(street.pk, {})
+        cash = money_rows.get(street.pk, {})
+        figures = StreetFigures(
+            name=street.name,
+            street_id=street.pk,
+            planned=row.get("planned", 0),
+            planned_households=row.get("planned_households") or 0,
+            buildings=row.get("buildings") or 0,
+            floor_area=Decimal(str(row.get("floor_area") or 0)),
+            built_by_2000=row.get("built_by_2000", 0),
+            by_category={value: row.get(f"cat_{value}", 0) for value in Category.values},
+            budget=Decimal(str(row.get("budget") or 0)),
+            started=row.get("started", 0),
+            started_households=row.get("started_households") or 0,
+            started_in_period=row.get("started_in_period", 0),
+            started_households_in_period=row.get("started_households_in_period") or 0,
+            in_construction=row.get("in_construction", 0),
+            completed=row.get("completed", 0),
+            completed_households=row.get("completed_households") or 0,
+            completed_in_period=row.get("completed_in_period", 0),
+            received=Decimal(str(cash.get("received", 0))),
+            received_in_period=Decimal(str(cash.get("received_in_period", 0))),
+            spent=Decimal(str(cash.get("spent", 0))),
+        )
+        total.add(figures)
+        result.append(figures)
+    target = None
+    if not user.street_id or user.is_superuser:
+        target = (
+            YearTarget.objects.filter(programme__district=district, year=year)
+            .filter(programme__in=district.programmes.visible_to(user))
+            .aggregate(c=Sum("compounds"), h=Sum("households"))
+        )
+    return DistrictFigures(
+        district=district,
+        year=year,
+        as_of=as_of,
+        period_start=period_start,
+        total=total,
+        streets=result,
+        target_compounds=target["c"] if target else None,
+        target_households=target["h"] if target else None,
+    )
+
+
+def _area_wan(value: Decimal) -> Decimal:
+    return (value / TEN_THOUSAND).quantize(Decimal("0.01"))
+
+
+def annual_plan_table(figures: DistrictFigures, unit: str) -> Table:
+    u = unit_label(unit)
+    columns = [
+        Column(pgettext_lazy("return", "District"), width=10),
+        Column(pgettext_lazy("return", "Street office"), width=14),
+        Column(pgettext_lazy("return", "Compounds planned"), "int", 10),
+        Column(pgettext_lazy("return", "Households"), "int", 10),
+        Column(pgettext_lazy("return", "Buildings"), "int", 10),
+        Column(pgettext_lazy("return", "Floor area (10,000 m²)"), "decimal", 12),
+        Column(pgettext_lazy("return", "Of which built by 2000"), "int", 12),
+        Column(pgettext_lazy("return", "Basic"), "int", 8),
+        Column(pgettext_lazy("return", "Improvement"), "int", 8),
+        Column(pgettext_lazy("return", "Enhancement"), "int", 8),
+        Column(pgettext_lazy("return", "Planned investment (%(unit)s)") % {"unit": u}, "money", 14),
+        Column(pgettext_lazy("return", "Yearly target (compounds)"), "int", 12),
+        Column(pgettext_lazy("return", "Yearly target (households)"), "int", 12),
+    ]
+    rows = []
+    for index, row in enumerate(figures.rows):
+        rows.append(
+            [
+                figures.district.name,
+                row.name,
+                row.planned,
+                row.planned_households,
+                row.buildings,
+                _area_wan(row.floor_area),
+                row.built_by_2000,
+                row.by_category.get(Category.BASIC, 0),
+                row.by_category.get(Category.IMPROVEMENT, 0),
+                row.by_category.get(Category.ENHANCEMENT, 0),
+                money(row.budget, unit),
+                figures.target_compounds if index == 0 else None,
+                figures.target_households if index == 0 else None,
+            ]
+        )
+    return Table(_("Annual plan"), columns, rows)
+
+
+def progress_table(figures: DistrictFigures, unit: str) -> Table:
+    u = unit_label(unit)
+    columns = [
+        Column(pgettext_lazy("return", "District"), width=10),
+        Column(pgettext_lazy("return", "Street office"), width=14),
+        Column(pgettext_lazy("return", "Compounds planned"), "int", 10),
+        Column(pgettext_lazy("return", "Households planned"), "int", 10),
+        Column(pgettext_lazy("return", "Compounds started"), "int", 10),
+        Column(pgettext_lazy("return", "Households started"), "int", 10),
+        Column(pgettext_lazy("return", "Start rate (compounds)"), "percent", 10),
+        Column(pgettext_lazy("return", "Start rate (households)"), "percent", 10),
+        Column(pgettext_lazy("return", "Under construction"), "int", 10),
+        Column(pgettext_lazy("return", "Compounds completed"), "int", 10),
+        Column(pgettext_lazy("return", "Households completed"), "int", 10),
+        Column(pgettext_lazy("return", "Completion rate (compounds)"), "percent", 10),
+        Column(pgettext_lazy("return", "Completion rate (households)"), "percent", 10),
+        Column(pgettext_lazy("return", "Planned investment (%(unit)s)") % {"unit": u}, "money", 14),
+        Column(pgettext_lazy("return", "Funds received (%(unit)s)") % {"unit": u}, "money", 14),
+        Column(pgettext_lazy("return", "Funds received rate"), "percent", 10),
+        Column(
+            pgettext_lazy("return", "Investment completed (%(unit)s)") % {"unit": u}, "money", 14
+        ),
+        Column(pgettext_lazy("return", "As of"), "date", 11),
+    ]
+    rows = [
+        [
+            figures.district.name,
+            row.name,
+            row.planned,
+            row.planned_households,
+            row.started,
+            row.started_households,
+            row.start_rate,
+            row.start_rate_households,
+            row.in_construction,
+            row.completed,
+            row.completed_households,
+            row.completion_rate,
+            row.completion_rate_households,
+            money(row.budget, unit),
+            money(row.received, unit),
+            row.received_rate,
+            money(row.spent, unit),
+            figures.as_of,
+        ]
+        for row in figures.rows
+    ]
+    return Table(_("Progress"), columns, rows)
+
+
+def effects_table(*, user: User, district: District, year: int, unit: str) -> Table:
+    """Work done by type: metres of pipe, elevators, parking spaces, chargers ... planned and
+    completed to date (each work item's latest cumulative figure), projects of the plan year."""
+    u = unit_label(unit)
+    columns = [
+        Column(pgettext_lazy("return", "District"), width=10),
+        Column(pgettext_lazy("return", "Work type"), width=24),
+        Column(pgettext_lazy("return", "Category"), width=8),
+        Column(pgettext_lazy("return", "Unit"), width=8),
+        Column(pgettext_lazy("return", "Projects"), "int", 8),
+        Column(pgettext_lazy("return", "Planned quantity"), "decimal", 14),
+        Column(pgettext_lazy("return", "Completed quantity"), "decimal", 14),
+        Column(pgettext_lazy("return", "Completion rate"), "percent", 10),
+        Column(pgettext_lazy("return", "Investment (%(unit)s)") % {"unit": u}, "money", 14),
+    ]
+    rows = work_effects(user=user, scope=StatisticsScope(district=district, year=year))
+    units = dict(WorkType.Unit.choices)
+    categories = dict(Category.choices)
+    english = (get_language() or "").startswith("en")  # the work type's name in that language
+    table_rows = [
+        [
+            district.name,
+            row["work_type__name_en"] if english else row["work_type__name_zh"],
+            str(categories.get(row["work_type__category"], "")),
+            str(units.get(row["work_type__unit"], "")),
+            row["projects"],
+            row["planned_quantity"],
+            row["completed_quantity"],
+            ratio(row["completed_quantity"], row["planned_quantity"]),
+            money(row["budget"], unit),
+        ]
+        for row in rows
+    ]
+    return Table(_("Effects"), columns, table_rows)
+
+
+def project_basics_table(*, user: User, district: District, year: int, unit: str) -> Table:
+    u = unit_label(unit)
+    as_of = as_of_for(year)
+    columns = [
+        Column(pgettext_lazy("return", "No."), "int", 6),
+        Column(pgettext_lazy("return", "District"), width=10),
+        Column(pgettext_lazy("return", "Street office"), width=12),
+        Column(pgettext_lazy("return", "Community"), width=12),
+        Column(pgettext_lazy("return", "Compound"), width=20),
+        Column(pgettext_lazy("return", "Address"), width=24),
+        Column(pgettext_lazy("return", "Year built"), "int", 8),
+        Column(pgettext_lazy("return", "Buildings"), "int", 8),
+        Column(pgettext_lazy("return", "Households"), "int", 9),
+        Column(pgettext_lazy("return", "Floor area (m²)"), "decimal", 12),
+        Column(pgettext_lazy("return", "Category"), width=8),
+        Column(pgettext_lazy("return", "Batch"), width=10),
+        Column(pgettext_lazy("return", "Planned start"), "date", 11),
+        Column(pgettext_lazy("return", "Planned completion"), "date", 11),
+        Column(pgettext_lazy("return", "Started on"), "date", 11),
+        Column(pgettext_lazy("return", "Completed on"), "date", 11),
+        Column(pgettext_lazy("return", "Stage"), width=10),
+        Column(pgettext_lazy("return", "Progress"), "percent", 9),
+        Column(pgettext_lazy("return", "Total investment (%(unit)s)") % {"unit": u}, "money", 14),
+        Column(pgettext_lazy("return", "Funds received (%(unit)s)") % {"unit": u}, "money", 14),
+        Column(pgettext_lazy("return", "Contractor"), width=20),
+        Column(pgettext_lazy("return", "Main works"), width=40),
+    ]
+    projects = (
+        plan_projects(user=user, district=district, year=year)
+        .select_related("compound__street", "compound__community", "batch")
+        .prefetch_related(
+            Prefetch(
+                "work_items",
+                queryset=WorkItem.objects.select_related("work_type").order_by(
+                    "work_type__sort_order", "id"
+                ),
+            )
+        )
+        .order_by("compound__street__name", "compound__name", "id")
+    )
+    received = dict(
+        Receipt.objects.visible_to(user)
+        .filter(project__in=projects.values("pk"), received_on__lte=as_of)
+        .values_list("project")
+        .annotate(total=Sum("amount"))
+        .values_list("project", "total")
+        .order_by()
+    )
+    rows = []
+    for number, p in enumerate(projects, start=1):
+        c = p.compound
+        rows.append(
+            [
+                number,
+                district.name,
+                c.street.name,
+                c.community.name if c.community_id else "",
+                c.name,
+                c.address,
+                c.year_built,
+                c.building_count,
+                c.households,
+                c.floor_area,
+                p.get_category_display(),
+                p.batch.name if p.batch_id else "",
+                p.planned_start,
+                p.planned_end,
+                p.started_on,
+                p.completed_on,
+                p.get_stage_display(),
+                ratio(p.progress, 100),
+                money(p.budget, unit),
+                money(received.get(p.pk, Decimal(0)), unit),
+                p.contractor,
+                "、".join(
+                    f"{item.work_type.name} {item.planned_quantity.normalize():f}"
+                    f"{item.work_type.get_unit_display()}"
+                    for item in p.work_items.all()
+                ),
+            ]
+        )
+    return Table(_("Project basic information"), columns, rows)
+
+
+def annual_return_tables(*, user: User, district: District, year: int, unit: str) -> list[Table]:
+    """The four tables of the national survey, one sheet each."""
+    figures = district_figures(user=user, district=district, year=year)
+    return [
+        annual_plan_table(figures, unit),
+        progress_table(figures, unit),
+        effects_table(user=user, district=district, year=year, unit=unit),
+        project_basics_table(user=user, district=district, year=year, unit=unit),
+    ]
+
+
+def monthly_progress_table(
+    *, user: User, district: District, year: int, month: int, unit: str
+) -> Table:
+    """The monthly progress table: new and cumulative starts and completions with start rates
+    by compounds and by households, funds received in the month and to date."""
+    figures = district_figures(user=user, district=district, year=year, month=month)
+    u = unit_label(unit)
+    columns = [
+        Column(pgettext_lazy("return", "District"), width=10),
+        Column(pgettext_lazy("return", "Street office"), width=14),
+        Column(pgettext_lazy("return", "Compounds planned"), "int", 10),
+        Column(pgettext_lazy("return", "Households planned"), "int", 10),
+        Column(pgettext_lazy("return", "Started this month (compounds)"), "int", 12),
+        Column(pgettext_lazy("return", "Started this month (households)"), "int", 12),
+        Column(pgettext_lazy("return", "Started to date (compounds)"), "int", 12),
+        Column(pgettext_lazy("return", "Started to date (households)"), "int", 12),
+        Column(pgettext_lazy("return", "Start rate (compounds)"), "percent", 10),
+        Column(pgettext_lazy("return", "Start rate (households)"), "percent", 10),
+        Column(pgettext_lazy("return", "Completed this month (compounds)"), "int", 12),
+        Column(pgettext_lazy("return", "Completed to date (compounds)"), "int", 12),
+        Column(pgettext_lazy("return", "Completed to date (households)"), "int", 12),
+        Column(pgettext_lazy("return", "Completion rate (compounds)"), "percent", 10),
+        Column(
+            pgettext_lazy("return", "Funds received this month (%(unit)s)") % {"unit": u},
+            "money",
+            14,
+        ),
+        Column(
+            pgettext_lazy("return", "Funds received to date (%(unit)s)") % {"unit": u}, "money", 14
+        ),
+        Column(
+            pgettext_lazy("return", "Investment completed (%(unit)s)") % {"unit": u}, "money", 14
+        ),
+    ]
+    rows = [
+        [
+            district.name,
+            row.name,
+            row.planned,
+            row.planned_households,
+            row.started_in_period,
+            row.started_households_in_period,
+            row.started,
+            row.started_households,
+            row.start_rate,
+            row.start_rate_households,
+            row.completed_in_period,
+            row.completed,
+            row.completed_households,
+            row.completion_rate,
+            money(row.received_in_period, unit),
+            money(row.received, unit),
+            money(row.spent, unit),
+        ]
+        for row in figures.rows
+    ]
+    title = _("Monthly progress %(year)s-%(month)02d") % {"year": year, "month": month}
+    return Table(title, columns, rows)
