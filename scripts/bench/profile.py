@@ -67,7 +67,7 @@ def page_profile(client: Client, path: str, *, top: int = 12) -> dict:
     }
 
 
-PROJECT = r"main/(renovation|programmes|funding|governance)/"
+PROJECT = r"/(renovation|programmes|funding|governance|reporting|sampledata)/"
 
 
 def profile_lines(profiler: cProfile.Profile, top: int) -> list[str]:
