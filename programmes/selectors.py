@@ -22,6 +22,7 @@ from django.utils import timezone
 from governance.models import OpinionSurvey
 
 from .models import (
+    AcceptanceRecord,
     Area,
     Batch,
     Building,
@@ -442,12 +443,24 @@ def programme_list(*, user: User) -> QuerySet[Programme]:
     return (
         Programme.objects.visible_to(user)
         .select_related("district")
-        .prefetch_related(Prefetch("targets", queryset=YearTarget.objects.order_by("year")))
+        .prefetch_related(
+            Prefetch("targets", queryset=YearTarget.objects.order_by("year")),
+            "local_targets",
+            "batches",
+        )
     )
 
 
-def work_type_list() -> QuerySet[WorkType]:
-    return WorkType.objects.all()
+def work_type_list(*, user: User | None = None) -> QuerySet[WorkType]:
+    """The national catalogue and the own types of the districts the user may read (without a
+    user: the national catalogue only)."""
+    if user is None:
+        return WorkType.objects.filter(district__isnull=True)
+    return WorkType.objects.visible_to(user)
+
+
+def acceptance_record_list(*, user: User) -> QuerySet[AcceptanceRecord]:
+    return AcceptanceRecord.objects.visible_to(user).select_related("project")
 
 
 def work_item_list(*, user: User) -> QuerySet[WorkItem]:

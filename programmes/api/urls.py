@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import statistics, views
+from . import setup_views, statistics, views
 
 router = SimpleRouter()
 router.register("districts", views.DistrictViewSet, basename="district")
@@ -18,6 +18,9 @@ router.register("work-items", views.WorkItemViewSet, basename="work-item")
 router.register("progress-reports", views.ProgressReportViewSet, basename="progress-report")
 router.register("progress-photos", views.ProgressPhotoViewSet, basename="progress-photo")
 router.register("site-problems", views.SiteProblemViewSet, basename="site-problem")
+router.register(
+    "acceptance-records", setup_views.AcceptanceRecordViewSet, basename="acceptance-record"
+)
 
 urlpatterns = [
     *router.urls,
