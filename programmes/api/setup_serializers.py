@@ -99,7 +99,10 @@ class ProjectInput(serializers.Serializer):
         child=serializers.ChoiceField(Category.choices),
         min_length=1,
         max_length=3,
-        help_text=_("One or more of basic, improvement, enhancement; the first is the main one."),
+        help_text=_(
+            "One or more of basic, improvement, enhancement; the main category is the first "
+            "of them in this order."
+        ),
     )
     budget = serializers.DecimalField(required=False, min_value=0, **MONEY)
     contractor = serializers.CharField(required=False, allow_blank=True, max_length=160)

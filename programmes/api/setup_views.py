@@ -262,8 +262,10 @@ class ProjectSetupMixin:
         summary="Create a compound's project in a programme",
         description=(
             "District officials of the programme's district. One project per compound and "
-            "programme; `categories` lists every category of its works (the first is the main "
-            "one). The project starts at 摸排 (surveyed); stages change through transitions."
+            "programme; `categories` lists every category of its works (the main one is the "
+            "first in the order basic, improvement, enhancement). The project starts at 摸排 "
+            "(surveyed); stages change "
+            "through transitions."
         ),
         request=inputs.ProjectInput,
         responses={201: api.ProjectSerializer},
