@@ -34,6 +34,7 @@ from programmes.models import (
     Street,
     WorkType,
 )
+from renovation.access import can_set_up_in_district, require
 from renovation.api.exceptions import django_validation_errors
 from renovation.api.views import (
     ETAG_HEADER,
@@ -566,6 +567,10 @@ class AcceptanceRecordViewSet(ScopedReadOnlyViewSet):
         project = in_scope(
             Project.objects.visible_to(request.user).select_related("compound__street"),
             data["project"],
+        )
+        require(
+            can_set_up_in_district(request.user, project.compound.street.district_id),
+            _("Only the district's officials set up its programmes and projects."),
         )
         if AcceptanceRecord.objects.filter(project=project).exists():
             raise serializers.ValidationError(
