@@ -565,7 +565,8 @@ class Project(Audited):
     )
     # ... and every category of its works, comma-separated in the guideline's order
     # ("basic,improvement"); kept by the set-up services, `category` is the first of them.
-    categories = models.CharField(_("categories"), max_length=48, default=Category.BASIC)
+    # Empty means "the main category only" (rows written before, or by bulk loads).
+    categories = models.CharField(_("categories"), max_length=48, blank=True, default="")
     budget = models.DecimalField(_("budget (yuan)"), max_digits=14, decimal_places=2, default=ZERO)
     contractor = models.CharField(_("contractor"), max_length=160, blank=True)
     supervisor = models.CharField(_("supervisor (监理)"), max_length=160, blank=True)
@@ -618,6 +619,9 @@ class Project(Audited):
         return self.name or f"{self.compound} ({self.year})"
 
     def save(self, *args, **kwargs) -> None:
+        if self.category not in Category.split(self.categories):
+            # Written by code that knows one category only: that one is the list.
+            self.categories = self.category
         super().save(*args, **kwargs)
         compound_current_project_refresh(compound_ids=[self.compound_id])
 
@@ -631,6 +635,13 @@ class Project(Audited):
     @property
     def category_list(self) -> list[str]:
         return Category.split(self.categories) or [self.category]
+
+    @staticmethod
+    def has_category_q(value: str, prefix: str = "") -> Q:
+        """Projects whose works include the category (the list, or the main one alone)."""
+        return Q(**{f"{prefix}categories__contains": value}) | Q(
+            **{f"{prefix}categories": "", f"{prefix}category": value}
+        )
 
     @property
     def categories_display(self) -> str:

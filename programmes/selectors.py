@@ -566,7 +566,7 @@ def stage_statistics(*, user: User, scope: StatisticsScope) -> list[dict]:
     if scope.year is not None:
         projects = projects.filter(year=scope.year)
     if scope.category:
-        projects = projects.filter(category=scope.category)
+        projects = projects.filter(Project.has_category_q(scope.category))
     rows = {
         row["stage"]: row
         for row in projects.values("stage")

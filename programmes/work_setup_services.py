@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -190,7 +190,16 @@ def work_item_remove(
     reason = _reason_needed(project, reason, errors)
     errors.raise_if_any()
     _stamp(locked, by, reason or _("Work item removed"))
-    locked.delete()
+    try:
+        with transaction.atomic():
+            locked.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _(
+                "Expenditures are booked against this work item: it cannot be removed. Change "
+                "its planned quantity instead, or move the expenditures first."
+            )
+        ) from None
     project_progress_recompute(project=project, by=by)
     rollups.mark_dirty(project_ids=[project.pk])
 

@@ -175,7 +175,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalproject",
             name="categories",
-            field=models.CharField(default="basic", max_length=48, verbose_name="categories"),
+            field=models.CharField(
+                blank=True, default="", max_length=48, verbose_name="categories"
+            ),
         ),
         migrations.AddField(
             model_name="historicalproject",
@@ -225,7 +227,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="project",
             name="categories",
-            field=models.CharField(default="basic", max_length=48, verbose_name="categories"),
+            field=models.CharField(
+                blank=True, default="", max_length=48, verbose_name="categories"
+            ),
         ),
         migrations.AddField(
             model_name="project",

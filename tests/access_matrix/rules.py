@@ -497,7 +497,8 @@ RULES: list[Rule] = [
     ),
     api(
         "work-item-detail",
-        {"GET": API_READ, "PATCH": api_write(200, DO), "DELETE": api_write(204, DO)},
+        # The world's item has money spent on it: its removal is refused with the reason (400).
+        {"GET": API_READ, "PATCH": api_write(200, DO), "DELETE": api_write(400, DO)},
         obj="item",
         body=_json({"description": "矩阵", "reason": "矩阵变更"}),
         writes=True,
