@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from governance.models import LongTermManagement
 from programmes.models import WorkType
 from renovation.models import User
 
@@ -298,6 +299,10 @@ def acceptance_body(pick: Pick, world: World) -> dict:
 
 def _json(values: dict) -> Callable[[Pick, World], dict]:
     return lambda pick, world: values
+
+
+def _json_picked(make: Callable[[Pick, World], dict]) -> Callable[[Pick, World], dict]:
+    return make
 
 
 def commitment_body(pick: Pick, world: World) -> dict:
@@ -587,6 +592,24 @@ RULES: list[Rule] = [
     api_detail("receipt", "receipt"),
     api_list("expenditure"),
     api_detail("expenditure", "expenditure"),
+    api_list("contribution-rule"),
+    api(
+        "contribution-rule-list",
+        {"POST": api_write(201, DO)},
+        body=_json_picked(
+            lambda pick, world: {
+                "programme": pick("programme").pk,
+                "name": "矩阵规则",
+                "sub_type": "maintenance_fund",
+                "basis": "per_m2",
+                "rate": "5.00",
+            }
+        ),
+        scoped=True,
+        writes=True,
+        variant="create",
+    ),
+    api_detail("contribution-rule", "rule"),
     api(
         "statistics-funding-mix",
         {"GET": expect(200, anon=401)},
@@ -630,6 +653,35 @@ RULES: list[Rule] = [
     api_detail("vote", "vote"),
     api("vote-ballots", {"POST": api_write(400, SO)}, obj="vote", fmt="multipart"),
     api("vote-tally", {"POST": api_write(400, SO)}, obj="vote"),
+    api_list("long-term-management"),
+    api(
+        "long-term-management-list",
+        {"POST": api_write(201, SO)},
+        body=_json_picked(
+            lambda pick, world: {
+                "compound": pick("compound").pk,
+                "mode": "property_company",
+                "fee_per_m2": "0.80",
+                "starts_on": _day(world, 1),
+            }
+        ),
+        scoped=True,
+        writes=True,
+        variant="create",
+    ),
+    api(
+        "long-term-management-detail",
+        {"GET": API_READ, "DELETE": API_NO_METHOD},
+        url=lambda pick, world: reverse(
+            "api:long-term-management-detail",
+            args=[
+                LongTermManagement.objects.filter(compound=pick("accepted_project").compound_id)
+                .first()
+                .pk
+            ],
+        ),
+        scoped=True,
+    ),
     api_list("suggestion"),
     api_list("suggestion", create=suggestion_body),
     api_detail("suggestion", "suggestion"),

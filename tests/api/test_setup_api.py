@@ -372,7 +372,15 @@ def _documented_examples() -> dict[tuple[str, str], list[dict]]:
     for path, operations in schema["paths"].items():
         if not any(
             path.startswith(f"/api/v1/{name}/")
-            for name in ("programmes", "projects", "work-items", "work-types", "acceptance-records")
+            for name in (
+                "programmes",
+                "projects",
+                "work-items",
+                "work-types",
+                "acceptance-records",
+                "contribution-rules",
+                "long-term-management",
+            )
         ):
             continue
         for method, operation in operations.items():
@@ -385,7 +393,9 @@ def _documented_examples() -> dict[tuple[str, str], list[dict]]:
     return found
 
 
-def test_every_documented_setup_example_is_accepted(district_api, district, street_a, today):
+def test_every_documented_setup_example_is_accepted(
+    district_api, district, street_a, today, client_for, street_officer
+):
     """Each request example of the set-up endpoints, posted to a world where its ids exist."""
     examples = _documented_examples()
     expected = {
@@ -399,6 +409,8 @@ def test_every_documented_setup_example_is_accepted(district_api, district, stre
         ("patch", "/api/v1/work-types/{code}/"),
         ("post", "/api/v1/acceptance-records/"),
         ("patch", "/api/v1/acceptance-records/{id}/"),
+        ("post", "/api/v1/contribution-rules/"),
+        ("post", "/api/v1/long-term-management/"),
     }
     assert expected <= set(examples)
     programme = factories.ProgrammeFactory(district=district, start_year=2024, end_year=2027)
@@ -444,4 +456,88 @@ def test_every_documented_setup_example_is_accepted(district_api, district, stre
     record = AcceptanceRecord.objects.get(project_id=1)
     for value in examples[("patch", "/api/v1/acceptance-records/{id}/")]:
         run("patch", "/api/v1/acceptance-records/{id}/", value, id=record.pk)
+    for value in examples[("post", "/api/v1/contribution-rules/")]:
+        run("post", "/api/v1/contribution-rules/", value)
+    street_api = client_for(street_officer)
+    for value in examples[("post", "/api/v1/long-term-management/")]:
+        response = street_api.post("/api/v1/long-term-management/", value, format="json")
+        assert response.status_code == 201, response.json()
     assert reverse("api:acceptance-record-list") == "/api/v1/acceptance-records/"
+
+
+def test_contribution_rules_through_the_api(district_api, programme, other_district):
+    body = {
+        "programme": programme.pk,
+        "name": "维修资金",
+        "sub_type": "maintenance_fund",
+        "basis": "per_m2",
+        "rate": "5.00",
+    }
+    created = district_api.post("/api/v1/contribution-rules/", body, format="json")
+    assert created.status_code == 201, created.json()
+    changed = district_api.post(
+        "/api/v1/contribution-rules/", {**body, "rate": "6.00"}, format="json"
+    )
+    assert changed.status_code == 200
+    assert changed.json()["rate"] == "6.00"
+    other = factories.ProgrammeFactory(district=other_district)
+    hidden = district_api.post(
+        "/api/v1/contribution-rules/", {**body, "programme": other.pk}, format="json"
+    )
+    assert hidden.status_code == 404
+    listed = district_api.get(f"/api/v1/contribution-rules/?programme={programme.pk}").json()
+    assert [row["rate"] for row in listed["results"]] == ["6.00"]
+
+
+def test_long_term_management_home(street_api, district_api, project, today):
+    body = {
+        "compound": project.compound_id,
+        "project": project.pk,
+        "mode": "property_company",
+        "provider": "某物业",
+        "fee_per_m2": "0.80",
+        "starts_on": str(today),
+    }
+    assert (
+        district_api.post("/api/v1/long-term-management/", body, format="json").status_code == 403
+    )
+    created = street_api.post("/api/v1/long-term-management/", body, format="json")
+    assert created.status_code == 201, created.json()
+    listed = district_api.get(f"/api/v1/long-term-management/?compound={project.compound_id}")
+    assert [row["provider"] for row in listed.json()["results"]] == ["某物业"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/programmes/",
+        "/api/v1/work-types/",
+        "/api/v1/acceptance-records/",
+        "/api/v1/contribution-rules/",
+        "/api/v1/projects/",
+    ],
+)
+def test_setup_lists_cost_constant_queries(
+    district_api, district, street_a, path, django_assert_max_num_queries
+):
+    def add(n: int) -> None:
+        for _ in range(n):
+            programme = factories.ProgrammeFactory(district=district)
+            YearTarget.objects.create(programme=programme, year=programme.start_year, compounds=3)
+            project = factories.ProjectFactory(
+                programme=programme, compound__street=street_a, in_construction=True
+            )
+            factories.AcceptanceRecordFactory(project=project)
+            factories.WorkTypeFactory(district=district)
+            programme.contribution_rules.create(
+                name=f"规则{programme.pk}", sub_type="maintenance_fund", basis="per_m2", rate=5
+            )
+
+    add(1)
+    with django_assert_max_num_queries(20) as small:
+        assert district_api.get(path).status_code == 200
+    add(6)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = district_api.get(path)
+    assert response.status_code == 200
+    assert response.json()["count"] >= 7
