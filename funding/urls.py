@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rule_views, views
 
 app_name = "funding"
 
@@ -18,6 +18,7 @@ urlpatterns = [
         views.programme_commitment_create,
         name="programme-commitment-create",
     ),
+    path("programmes/<int:pk>/rules/new/", rule_views.rule_create, name="rule-create"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),
     path("commitments/<int:pk>/approve/", views.commitment_approve, name="commitment-approve"),
     path("commitments/<int:pk>/receipts/new/", views.receipt_create, name="receipt-create"),

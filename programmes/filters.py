@@ -85,9 +85,9 @@ class CompoundFilter(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(
         label=_("Category"),
-        field_name="current_project__category",
         choices=Category.choices,
         empty_label=_("All categories"),
+        method="filter_category",
     )
     survey_status = django_filters.ChoiceFilter(
         label=_("Survey status"),
@@ -157,6 +157,14 @@ class CompoundFilter(django_filters.FilterSet):
             # One district's user: the city and district selects would offer a single choice.
             for name in ("city", "district"):
                 form.fields[name].widget = forms.HiddenInput()
+
+    def filter_category(self, queryset: QuerySet[Compound], name: str, value: str):
+        """Compounds whose current project's works include the category."""
+        return (
+            queryset.filter(Project.has_category_q(value, "current_project__"))
+            if value
+            else queryset
+        )
 
     def filter_search(self, queryset: QuerySet[Compound], name: str, value: str):
         value = value.strip()
@@ -311,7 +319,9 @@ class ProjectFilter(_scope_filterset("")):
     )
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     year = _year_filter("year", _("Plan year"))
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Category.choices, method="filter_category"
+    )
     started_year = _year_filter("started_on", _("Started (entered construction) in year"), "year")
     completed_year = _year_filter("completed_on", _("Completed (accepted) in year"), "year")
     min_progress = django_filters.NumberFilter(
@@ -346,6 +356,10 @@ class ProjectFilter(_scope_filterset("")):
             "max_progress",
         ]
 
+    def filter_category(self, queryset: QuerySet[Project], name: str, value: str):
+        """Projects whose works include the category (one of their categories)."""
+        return queryset.filter(Project.has_category_q(value)) if value else queryset
+
 
 class WorkItemFilter(_scope_filterset("project")):
     project = django_filters.ModelChoiceFilter(label=_("Project"), queryset=_visible_projects)
@@ -353,7 +367,7 @@ class WorkItemFilter(_scope_filterset("project")):
         label=_("Work type (code)"),
         field_name="work_type",
         to_field_name="code",
-        queryset=WorkType.objects.all(),
+        queryset=lambda request: WorkType.objects.visible_to(getattr(request, "user", None)),
     )
     category = django_filters.ChoiceFilter(
         label=_("Category"), field_name="work_type__category", choices=Category.choices

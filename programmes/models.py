@@ -348,9 +348,21 @@ class Programme(Audited):
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
         help_text=_("Share of returned survey forms in favour needed to leave consultation."),
     )
+    min_survey_return_rate = models.DecimalField(
+        _("minimum survey return rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.6667"),
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "Share of the compound's households whose survey forms must be returned, as a "
+            "fraction from 0 to 1 (0.6667 is two thirds)."
+        ),
+    )
     report_overdue_days = models.PositiveSmallIntegerField(
         _("days without a progress report before a project is flagged"), default=3
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ProgrammeQuerySet.as_manager()
     history = HistoricalRecords()
@@ -366,6 +378,10 @@ class Programme(Audited):
             models.CheckConstraint(
                 condition=Q(support_threshold__gte=0) & Q(support_threshold__lte=100),
                 name="programme_threshold_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_survey_return_rate__gte=0) & Q(min_survey_return_rate__lte=1),
+                name="programme_return_rate_fraction",
             ),
             models.UniqueConstraint(fields=["district", "name"], name="programme_unique_name"),
         ]
@@ -397,6 +413,64 @@ class YearTarget(models.Model):
         return f"{self.programme} {self.year}"
 
 
+class LocalTarget(models.Model):
+    """The share of a yearly target given to one street office or one area (分解到街道/片区),
+    so that their own pages compare against their own figures."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="local_targets",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    street = models.ForeignKey(
+        Street,
+        verbose_name=_("street office"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+    )
+    compounds = models.PositiveIntegerField(_("compounds to renovate"))
+    households = models.PositiveIntegerField(_("households to benefit"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("street or area target")
+        verbose_name_plural = _("street and area targets")
+        ordering = ["programme_id", "year", "street_id", "area_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(street__isnull=True, area__isnull=False)
+                | Q(street__isnull=False, area__isnull=True),
+                name="localtarget_street_or_area",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "year", "street"],
+                condition=Q(street__isnull=False),
+                name="localtarget_unique_street_year",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "year", "area"],
+                condition=Q(area__isnull=False),
+                name="localtarget_unique_area_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.year} {self.street or self.area}"
+
+
 class Batch(models.Model):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="batches"
@@ -425,6 +499,16 @@ class Category(models.TextChoices):
     BASIC = "basic", _("Basic")
     IMPROVEMENT = "improvement", _("Improvement")
     ENHANCEMENT = "enhancement", _("Enhancement")
+
+    @classmethod
+    def join(cls, values) -> str:
+        """Categories as stored on a project: known values, in the guideline's order."""
+        chosen = set(values)
+        return ",".join(value for value in cls.values if value in chosen)
+
+    @classmethod
+    def split(cls, stored: str) -> list[str]:
+        return [value for value in (stored or "").split(",") if value in cls.values]
 
 
 class Stage(models.TextChoices):
@@ -475,11 +559,18 @@ class Project(Audited):
     )
     year = models.PositiveSmallIntegerField(_("plan year"), db_index=True)
     name = models.CharField(_("name"), max_length=160, blank=True)
+    # The main category (statistics that count a project once, by category, read it) ...
     category = models.CharField(
-        _("category"), max_length=16, choices=Category.choices, default=Category.BASIC
+        _("main category"), max_length=16, choices=Category.choices, default=Category.BASIC
     )
+    # ... and every category of its works, comma-separated in the guideline's order
+    # ("basic,improvement"); kept by the set-up services, `category` is the first of them.
+    # Empty means "the main category only" (rows written before, or by bulk loads).
+    categories = models.CharField(_("categories"), max_length=48, blank=True, default="")
     budget = models.DecimalField(_("budget (yuan)"), max_digits=14, decimal_places=2, default=ZERO)
     contractor = models.CharField(_("contractor"), max_length=160, blank=True)
+    supervisor = models.CharField(_("supervisor (监理)"), max_length=160, blank=True)
+    designer = models.CharField(_("designer"), max_length=160, blank=True)
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned completion"), null=True, blank=True)
     # Set by the stage service: started (新开工) on entering construction, completed (完工) at
@@ -528,6 +619,9 @@ class Project(Audited):
         return self.name or f"{self.compound} ({self.year})"
 
     def save(self, *args, **kwargs) -> None:
+        if self.category not in Category.split(self.categories):
+            # Written by code that knows one category only: that one is the list.
+            self.categories = self.category
         super().save(*args, **kwargs)
         compound_current_project_refresh(compound_ids=[self.compound_id])
 
@@ -537,6 +631,21 @@ class Project(Audited):
     @property
     def stage_index(self) -> int:
         return Stage.order(self.stage)
+
+    @property
+    def category_list(self) -> list[str]:
+        return Category.split(self.categories) or [self.category]
+
+    @staticmethod
+    def has_category_q(value: str, prefix: str = "") -> Q:
+        """Projects whose works include the category (the list, or the main one alone)."""
+        return Q(**{f"{prefix}categories__contains": value}) | Q(
+            **{f"{prefix}categories": "", f"{prefix}category": value}
+        )
+
+    @property
+    def categories_display(self) -> str:
+        return "、".join(str(Category(value).label) for value in self.category_list)
 
 
 def compound_current_project_refresh(*, compound_ids: list[int] | None = None) -> int:
@@ -576,6 +685,12 @@ class StageTransition(models.Model):
         return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
 
 
+class AcceptanceRecordQuerySet(ScopedQuerySet):
+    scope_paths: ClassVar = {
+        key: f"project__{value}" for key, value in ProjectQuerySet.scope_paths.items()
+    }
+
+
 class AcceptanceRecord(Audited):
     """The completion acceptance (竣工验收); the gate to 'accepted' needs residents present."""
 
@@ -587,7 +702,9 @@ class AcceptanceRecord(Audited):
     participants = models.TextField(_("participating units"), blank=True)
     passed = models.BooleanField(_("passed"), default=True)
     notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = AcceptanceRecordQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -599,6 +716,18 @@ class AcceptanceRecord(Audited):
 
 
 # --- Work and progress ---------------------------------------------------------------------
+
+
+class WorkTypeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WorkTypeQuerySet:
+        """The national catalogue and the types of the districts the user may read."""
+        return self.filter(
+            Q(district__isnull=True) | Q(district__in=District.objects.visible_to(user))
+        )
+
+    def usable_in(self, district_id: int) -> WorkTypeQuerySet:
+        """What a project of a district may use: the national catalogue and its own types."""
+        return self.filter(Q(district__isnull=True) | Q(district_id=district_id))
 
 
 class WorkType(models.Model):
@@ -617,6 +746,15 @@ class WorkType(models.Model):
         BUILDING = "building", pgettext_lazy("unit of measure", "buildings")
 
     code = models.SlugField(_("code"), max_length=48, unique=True)
+    # Empty for the national catalogue; a district's own types are seen in that district only.
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_types",
+    )
     name_zh = models.CharField(_("Chinese name"), max_length=64)
     name_en = models.CharField(_("English name"), max_length=96)
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
@@ -624,10 +762,25 @@ class WorkType(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = WorkTypeQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("work type")
         verbose_name_plural = _("work types")
         ordering = ["sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_zh"],
+                condition=Q(district__isnull=True),
+                name="worktype_national_unique_name",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "name_zh"],
+                condition=Q(district__isnull=False),
+                name="worktype_district_unique_name",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -653,10 +806,13 @@ class WorkItem(Audited):
     description = models.CharField(_("description"), max_length=255, blank=True)
     planned_quantity = models.DecimalField(_("planned quantity"), max_digits=14, decimal_places=2)
     budget = models.DecimalField(_("budget (yuan)"), max_digits=14, decimal_places=2, default=ZERO)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned completion"), null=True, blank=True)
     # The latest reported cumulative quantity (never a sum of reports); kept by the service.
     completed_quantity = models.DecimalField(
         _("completed to date"), max_digits=14, decimal_places=2, default=ZERO, editable=False
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = WorkItemQuerySet.as_manager()
     history = HistoricalRecords()

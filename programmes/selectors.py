@@ -20,11 +20,13 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from .models import (
+    AcceptanceRecord,
     Area,
     Batch,
     Building,
     Compound,
     District,
+    LocalTarget,
     Programme,
     ProgressReport,
     Project,
@@ -281,8 +283,20 @@ class Dashboard:
 
 
 def targets_apply_to(user: User) -> bool:
-    """Yearly targets are set per district programme; a street's own figures have none."""
-    return not user.street_id
+    """District-level readers compare with the programmes' yearly targets; a street officer
+    with its street's own targets, when a programme gives the street one (LocalTarget)."""
+    return not user.street_id or LocalTarget.objects.filter(street_id=user.street_id).exists()
+
+
+def _target_rows(user: User, scope_street: Street | None = None) -> QuerySet:
+    """Targets by year for the user's scope: its street's own targets for a street officer or
+    a street scope, the programmes' yearly targets otherwise."""
+    street_id = scope_street.pk if scope_street is not None else user.street_id
+    if street_id:
+        return LocalTarget.objects.filter(
+            programme__in=Programme.objects.visible_to(user), street_id=street_id
+        )
+    return YearTarget.objects.filter(programme__in=Programme.objects.visible_to(user))
 
 
 def year_figures(*, user: User) -> dict[int, YearFigures]:
@@ -301,14 +315,13 @@ def year_figures(*, user: User) -> dict[int, YearFigures]:
         .values("y")
         .annotate(n=Count("id"), h=Sum("compound__households"))
     )
-    targets = {}
-    if targets_apply_to(user):
-        targets = {
-            row["year"]: row
-            for row in YearTarget.objects.filter(programme__in=Programme.objects.visible_to(user))
-            .values("year")
-            .annotate(c=Sum("compounds"), h=Sum("households"))
-        }
+    targets = {
+        row["year"]: row
+        for row in _target_rows(user)
+        .values("year")
+        .annotate(c=Sum("compounds"), h=Sum("households"))
+        .order_by()
+    }
     started_by_year = {row["y"]: row for row in started}
     completed_by_year = {row["y"]: row for row in completed}
     years = sorted(set(targets) | set(started_by_year) | set(completed_by_year))
@@ -414,7 +427,8 @@ def dashboard(*, user: User, year: int | None = None) -> Dashboard:
         unassigned=unassigned,
         years=list(years.values()),
         current=current,
-        targets_apply=targets_apply_to(user),
+        targets_apply=not user.street_id
+        or any(y.target_compounds is not None for y in years.values()),
         streets=street_comparison(user=user, year=year),
         overdue_problems=list(overdue[:10]),
         overdue_problem_count=overdue.count(),
@@ -441,12 +455,24 @@ def programme_list(*, user: User) -> QuerySet[Programme]:
     return (
         Programme.objects.visible_to(user)
         .select_related("district")
-        .prefetch_related(Prefetch("targets", queryset=YearTarget.objects.order_by("year")))
+        .prefetch_related(
+            Prefetch("targets", queryset=YearTarget.objects.order_by("year")),
+            "local_targets",
+            "batches",
+        )
     )
 
 
-def work_type_list() -> QuerySet[WorkType]:
-    return WorkType.objects.all()
+def work_type_list(*, user: User | None = None) -> QuerySet[WorkType]:
+    """The national catalogue and the own types of the districts the user may read (without a
+    user: the national catalogue only)."""
+    if user is None:
+        return WorkType.objects.filter(district__isnull=True)
+    return WorkType.objects.visible_to(user)
+
+
+def acceptance_record_list(*, user: User) -> QuerySet[AcceptanceRecord]:
+    return AcceptanceRecord.objects.visible_to(user).select_related("project")
 
 
 def work_item_list(*, user: User) -> QuerySet[WorkItem]:
@@ -480,8 +506,8 @@ def progress_statistics(*, user: User, scope: StatisticsScope) -> list[YearFigur
     compounds and by households, for a district, street or programme within the user's scope.
     Three grouped queries, whatever the number of projects.
 
-    Targets are set per district programme, so a street's figures (a street officer's own, or
-    filtered by street) have none, as on the dashboard."""
+    A street's figures (a street officer's own, or filtered by street) compare with the
+    street's own targets (LocalTarget), as on the dashboard; without them they have none."""
     projects = Project.objects.visible_to(user).filter(scope.project_q())
     figures = {}
     for kind, field in (("started", "started_on"), ("completed", "completed_on")):
@@ -495,21 +521,19 @@ def progress_statistics(*, user: User, scope: StatisticsScope) -> list[YearFigur
             .order_by()
         )
         figures[kind] = {row["y"]: row for row in rows}
-    targets: dict[int, dict] = {}
-    if targets_apply_to(user) and scope.street is None:
-        target_rows = YearTarget.objects.filter(programme__in=Programme.objects.visible_to(user))
-        if scope.programme is not None:
-            target_rows = target_rows.filter(programme=scope.programme)
-        if scope.district is not None:
-            target_rows = target_rows.filter(programme__district=scope.district)
-        if scope.year is not None:
-            target_rows = target_rows.filter(year=scope.year)
-        targets = {
-            row["year"]: row
-            for row in target_rows.values("year")
-            .annotate(c=Sum("compounds"), h=Sum("households"))
-            .order_by()
-        }
+    target_rows = _target_rows(user, scope.street)
+    if scope.programme is not None:
+        target_rows = target_rows.filter(programme=scope.programme)
+    if scope.district is not None:
+        target_rows = target_rows.filter(programme__district=scope.district)
+    if scope.year is not None:
+        target_rows = target_rows.filter(year=scope.year)
+    targets = {
+        row["year"]: row
+        for row in target_rows.values("year")
+        .annotate(c=Sum("compounds"), h=Sum("households"))
+        .order_by()
+    }
     years = sorted(set(targets) | set(figures["started"]) | set(figures["completed"]))
     if scope.year is not None and not years:
         years = [scope.year]
@@ -541,7 +565,7 @@ def stage_statistics(*, user: User, scope: StatisticsScope) -> list[dict]:
     if scope.year is not None:
         projects = projects.filter(year=scope.year)
     if scope.category:
-        projects = projects.filter(category=scope.category)
+        projects = projects.filter(Project.has_category_q(scope.category))
     rows = {
         row["stage"]: row
         for row in projects.values("stage")

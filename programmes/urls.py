@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import setup_urls, views
 
 app_name = "programmes"
 
@@ -14,3 +14,4 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("reports/<int:pk>/return/", views.report_return, name="report-return"),
 ]
+urlpatterns += setup_urls.urlpatterns

@@ -20,7 +20,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.access import (
+    can_approve_in_district,
+    can_file_street_records,
+    can_set_up_in_district,
+    require,
+)
 from renovation.api.caching import query_digest, remember
 from renovation.errors import ConflictError
 
@@ -112,6 +117,7 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stages": Stage.choices,
             "can_file": can_file_street_records(request.user, street.pk),
             "can_approve": can_approve_in_district(request.user, street.district_id),
+            "can_set_up": can_set_up_in_district(request.user, street.district_id),
             "history": selectors.history_for_compound(compound=compound),
             **compound_panels(user=request.user, compound=compound),
         },

@@ -85,6 +85,19 @@ def can_approve_in_district(user: User, district_id: int) -> bool:
     return user.role == user.Role.DISTRICT_OFFICIAL and user.district_id == district_id
 
 
+def can_set_up_in_district(user: User, district_id: int | None) -> bool:
+    """District officials set up their own district's programmes, projects, work items,
+    acceptance records and district work types (no superuser needed)."""
+    if user.is_superuser:
+        return True
+    return (
+        user.is_authenticated
+        and user.role == user.Role.DISTRICT_OFFICIAL
+        and district_id is not None
+        and user.district_id == district_id
+    )
+
+
 def can_read_audit_trail(user: User) -> bool:
     """Auditors (and platform administrators) read the change history of the records in their
     scope: who changed what, and when."""

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import statistics, views
+from . import management_views, statistics, views
 
 router = SimpleRouter()
 router.register("committees", views.CommitteeViewSet, basename="committee")
@@ -14,6 +14,11 @@ router.register(
 )
 router.register("votes", views.OwnerVoteViewSet, basename="vote")
 router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
+router.register(
+    "long-term-management",
+    management_views.LongTermManagementViewSet,
+    basename="long-term-management",
+)
 
 urlpatterns = [
     *router.urls,

@@ -10,9 +10,12 @@ from rest_framework import serializers
 
 from programmes.models import (
     Area,
+    Batch,
     Building,
+    Category,
     Compound,
     District,
+    LocalTarget,
     Programme,
     ProgressPhoto,
     ProgressReport,
@@ -142,9 +145,23 @@ class YearTargetSerializer(serializers.ModelSerializer):
         fields = ["year", "compounds", "households", "buildings"]
 
 
+class LocalTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LocalTarget
+        fields = ["year", "street", "area", "compounds", "households"]
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Batch
+        fields = ["id", "name", "year", "sequence"]
+
+
 class ProgrammeSerializer(serializers.ModelSerializer):
     district_name = serializers.CharField(source="district.name", read_only=True)
     targets = YearTargetSerializer(many=True, read_only=True)
+    local_targets = LocalTargetSerializer(many=True, read_only=True)
+    batches = BatchSerializer(many=True, read_only=True)
 
     class Meta:
         model = Programme
@@ -157,8 +174,12 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "end_year",
             "description",
             "support_threshold",
+            "min_survey_return_rate",
             "report_overdue_days",
             "targets",
+            "local_targets",
+            "batches",
+            "version",
         ]
 
 
@@ -169,6 +190,12 @@ class ProjectSerializer(serializers.ModelSerializer):
     district = serializers.IntegerField(source="compound.street.district_id", read_only=True)
     allowed_stages = serializers.SerializerMethodField(
         help_text=_("Stages the project may move to (one forward, one back); gates still apply.")
+    )
+    categories = serializers.ListField(
+        source="category_list",
+        child=serializers.ChoiceField(Category.choices),
+        read_only=True,
+        help_text=_("Every category of the project's works; `category` is the main one."),
     )
 
     class Meta:
@@ -185,8 +212,11 @@ class ProjectSerializer(serializers.ModelSerializer):
             "batch",
             "year",
             "category",
+            "categories",
             "budget",
             "contractor",
+            "supervisor",
+            "designer",
             "planned_start",
             "planned_end",
             "started_on",
@@ -246,7 +276,18 @@ class WorkTypeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkType
-        fields = ["code", "name", "name_zh", "name_en", "unit", "category", "sort_order"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_zh",
+            "name_en",
+            "unit",
+            "category",
+            "sort_order",
+            "district",
+            "is_active",
+        ]
 
 
 class WorkItemSerializer(serializers.ModelSerializer):
@@ -268,8 +309,11 @@ class WorkItemSerializer(serializers.ModelSerializer):
             "description",
             "planned_quantity",
             "budget",
+            "planned_start",
+            "planned_end",
             "completed_quantity",
             "completion_percent",
+            "version",
         ]
 
 

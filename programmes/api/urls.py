@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import setup_views, views
 
 router = SimpleRouter()
 router.register("districts", views.DistrictViewSet, basename="district")
@@ -17,5 +17,8 @@ router.register("work-items", views.WorkItemViewSet, basename="work-item")
 router.register("progress-reports", views.ProgressReportViewSet, basename="progress-report")
 router.register("progress-photos", views.ProgressPhotoViewSet, basename="progress-photo")
 router.register("site-problems", views.SiteProblemViewSet, basename="site-problem")
+router.register(
+    "acceptance-records", setup_views.AcceptanceRecordViewSet, basename="acceptance-record"
+)
 
 urlpatterns = router.urls

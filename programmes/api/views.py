@@ -42,6 +42,12 @@ from renovation.api.views import (
 )
 
 from . import serializers as api
+from .setup_views import (
+    ProgrammeSetupMixin,
+    ProjectSetupMixin,
+    WorkItemSetupMixin,
+    WorkTypeSetupMixin,
+)
 
 
 def _with_photos(reports: QuerySet) -> QuerySet:
@@ -115,19 +121,20 @@ class BuildingViewSet(ScopedReadOnlyViewSet):
 # --- Programmes and projects ---------------------------------------------------------------
 
 
-@list_and_detail_schema("programmes", "programmes", "programme")
-class ProgrammeViewSet(ScopedReadOnlyViewSet):
+@list_and_detail_schema("programmes", "programmes", "programme", versioned=True)
+class ProgrammeViewSet(ProgrammeSetupMixin, ScopedReadOnlyViewSet):
     serializer_class = api.ProgrammeSerializer
     filterset_class = filters.ProgrammeFilter
     search_fields = ["name"]
     ordering_fields = ["start_year", "name", "district", "id"]
+    versioned = True
 
     def get_queryset(self) -> QuerySet:
         return selectors.programme_list(user=self.request.user)
 
 
 @list_and_detail_schema("programmes", "projects", "project", versioned=True)
-class ProjectViewSet(ScopedReadOnlyViewSet):
+class ProjectViewSet(ProjectSetupMixin, ScopedReadOnlyViewSet):
     """Projects with their stage and progress; stage changes, progress reports and site
     problems are written through the actions below."""
 
@@ -302,25 +309,27 @@ def _line_errors(error: DjangoValidationError, lines: list[dict]) -> dict[str, l
 
 
 @list_and_detail_schema("progress", "work types", "work type")
-class WorkTypeViewSet(ScopedReadOnlyViewSet):
-    """The catalogue of work types (not scoped: the same for everyone)."""
+class WorkTypeViewSet(WorkTypeSetupMixin, ScopedReadOnlyViewSet):
+    """The national catalogue of work types and the own types of the districts you may read
+    (`district` empty for the national catalogue)."""
 
     serializer_class = api.WorkTypeSerializer
     search_fields = ["code", "name_zh", "name_en"]
     ordering_fields = ["sort_order", "code"]
-    filterset_fields = ["category", "unit", "is_active"]
+    filterset_fields = ["category", "unit", "is_active", "district"]
     lookup_field = "code"
 
     def get_queryset(self) -> QuerySet:
-        return selectors.work_type_list()
+        return selectors.work_type_list(user=self.request.user)
 
 
-@list_and_detail_schema("progress", "work items", "work item")
-class WorkItemViewSet(ScopedReadOnlyViewSet):
+@list_and_detail_schema("progress", "work items", "work item", versioned=True)
+class WorkItemViewSet(WorkItemSetupMixin, ScopedReadOnlyViewSet):
     serializer_class = api.WorkItemSerializer
     filterset_class = filters.WorkItemFilter
     search_fields = ["description", "work_type__name_zh", "work_type__name_en"]
     ordering_fields = ["project", "planned_quantity", "completed_quantity", "budget", "id"]
+    versioned = True
 
     def get_queryset(self) -> QuerySet:
         return selectors.work_item_list(user=self.request.user)

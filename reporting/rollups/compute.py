@@ -39,7 +39,16 @@ from governance.models import (
     Suggestion,
 )
 from governance.selectors import ANSWER_WITHIN, latest_per_project
-from programmes.models import Compound, Programme, Project, SiteProblem, Stage, WorkItem, YearTarget
+from programmes.models import (
+    Compound,
+    LocalTarget,
+    Programme,
+    Project,
+    SiteProblem,
+    Stage,
+    WorkItem,
+    YearTarget,
+)
 from programmes.selectors import REPORT_REFERENCE_DAY, report_overdue_q
 from renovation.models import ScopeKind
 
@@ -258,12 +267,18 @@ class Computation:
                 year[f"{name}_households"] = r["h"] or 0
 
     def _targets(self) -> None:
-        """Yearly targets are set per district programme; a street or an area has none."""
+        """Yearly targets are set per district programme; a street or an area has the share
+        the programme gave it (LocalTarget), if any."""
         paths = {ScopeKind.DISTRICT: "programme__district", ScopeKind.PROGRAMME: "programme"}
-        if self.kind not in paths:
+        local_paths = {ScopeKind.STREET: "street", ScopeKind.AREA: "area"}
+        if self.kind in local_paths:
+            model, path = LocalTarget, local_paths[self.kind]
+        elif self.kind in paths:
+            model, path = YearTarget, paths[self.kind]
+        else:
             return
         rows = (
-            self.scoped(YearTarget.objects.all(), paths[self.kind])
+            self.scoped(model.objects.all(), path)
             .values("_key", "year")
             .annotate(c=Sum("compounds"), h=Sum("households"))
         )

@@ -251,7 +251,9 @@ def statistics_from_snapshot(
         unassigned=figures.unassigned,
         years=list(years.values()),
         current=years.get(year) or YearFigures(year, None, None, 0, 0, 0, 0),
-        targets_apply=snapshot.scope_kind not in (ScopeKind.STREET, ScopeKind.AREA),
+        # A street or an area compares with its own target once the programme gives it one.
+        targets_apply=snapshot.scope_kind not in (ScopeKind.STREET, ScopeKind.AREA)
+        or any(y.target_compounds is not None for y in years.values()),
         streets=street_rows,
         overdue_problems=overdue,
         overdue_problem_count=figures.overdue_problems,

@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from governance.models import LongTermManagement
 from programmes.models import WorkType
 from renovation.models import User
 
@@ -247,6 +248,63 @@ def _day(world: World, days: int = 0) -> str:
 
 # The bodies of API creates that name their object in the body: they validate the body before
 # they look the object up, so only a valid body reaches the scope and role checks.
+# Set-up writes (programmes, projects, work items, work types, acceptance records).
+def programme_body(pick: Pick, world: World) -> dict:
+    year = world.today.year
+    return {
+        "district": pick("district").pk,
+        "name": "矩阵新计划",
+        "start_year": year,
+        "end_year": year,
+    }
+
+
+def project_body(pick: Pick, world: World) -> dict:
+    # The compound already has its project in this programme: a writer gets the 400 that says
+    # so (一院一策); the scope and role checks come first.
+    return {
+        "programme": pick("programme").pk,
+        "compound": pick("compound").pk,
+        "year": world.today.year,
+        "categories": ["basic"],
+    }
+
+
+def work_item_body(pick: Pick, world: World) -> dict:
+    return {
+        "project": pick("project").pk,
+        "work_type": "rain-sewage",
+        "planned_quantity": "10.00",
+        "reason": "矩阵变更",
+    }
+
+
+def work_type_body(pick: Pick, world: World) -> dict:
+    return {
+        "district": pick("district").pk,
+        "name_zh": "矩阵类型",
+        "unit": "m",
+        "category": "basic",
+    }
+
+
+def acceptance_body(pick: Pick, world: World) -> dict:
+    # The project's acceptance is recorded already: a writer gets the 400 that says so.
+    return {
+        "project": pick("accepted_project").pk,
+        "accepted_on": _day(world, 10),
+        "residents_present": 3,
+    }
+
+
+def _json(values: dict) -> Callable[[Pick, World], dict]:
+    return lambda pick, world: values
+
+
+def _json_picked(make: Callable[[Pick, World], dict]) -> Callable[[Pick, World], dict]:
+    return make
+
+
 def commitment_body(pick: Pick, world: World) -> dict:
     return {
         "project": pick("project").pk,
@@ -365,29 +423,106 @@ RULES: list[Rule] = [
     api_detail("building", "building"),
     # --- API: programmes, projects, progress, problems --------------------------------------
     api_list("programme"),
-    api_detail("programme", "programme"),
+    api(
+        "programme-list",
+        {"POST": api_write(201, DO)},
+        body=programme_body,
+        scoped=True,
+        writes=True,
+        variant="create",
+    ),
+    api(
+        "programme-detail",
+        {"GET": API_READ, "PATCH": api_write(200, DO), "DELETE": API_NO_METHOD},
+        obj="programme",
+        body=_json({"description": "矩阵说明"}),
+        writes=True,
+    ),
     api_list("project"),
+    api(
+        "project-list",
+        {"POST": api_write(400, DO)},
+        body=project_body,
+        scoped=True,
+        variant="create",
+    ),
     api(
         "project-list",
         {"GET": expect(200, anon=401, theirs=400)},
         query={"district": "district"},
         variant="filtered",
     ),
-    api_detail("project", "project"),
+    api(
+        "project-detail",
+        {"GET": API_READ, "PATCH": api_write(200, DO), "DELETE": API_NO_METHOD},
+        obj="project",
+        body=_json({"designer": "矩阵设计院"}),
+        writes=True,
+    ),
     api("project-progress-reports", {"POST": api_write(400, SO)}, obj="project"),
     api("project-site-problems", {"POST": api_write(400, SO)}, obj="project"),
     api("project-transitions", {"POST": api_write(400, DO)}, obj="project"),
     api_list("work-type"),
     api(
+        "work-type-list",
+        {"POST": api_write(201, DO)},
+        body=work_type_body,
+        scoped=True,
+        writes=True,
+        variant="create",
+    ),
+    api(
         "work-type-detail",
-        {"GET": API_READ, "DELETE": API_NO_METHOD},
+        {"GET": API_READ, "PATCH": api_write(403, *SIGNED_IN), "DELETE": API_NO_METHOD},
         url=lambda pick, world: reverse(
-            "api:work-type-detail", args=[WorkType.objects.order_by("code").first().code]
+            "api:work-type-detail",
+            args=[WorkType.objects.filter(district=None).order_by("code").first().code],
         ),
-        note="The catalogue is the same for everyone: no scope.",
+        body=_json({"name_zh": "矩阵改名"}),
+        note="The national catalogue is the same for everyone and changed by no district.",
+    ),
+    api(
+        "work-type-detail",
+        {"GET": API_READ, "PATCH": api_write(200, DO)},
+        obj="work_type",
+        kwarg="code",
+        attr="code",
+        body=_json({"name_en": "Matrix type"}),
+        writes=True,
+        variant="district",
     ),
     api_list("work-item"),
-    api_detail("work-item", "item"),
+    api(
+        "work-item-list",
+        {"POST": api_write(201, DO)},
+        body=work_item_body,
+        scoped=True,
+        writes=True,
+        variant="create",
+    ),
+    api(
+        "work-item-detail",
+        # The world's item has money spent on it: its removal is refused with the reason (400).
+        {"GET": API_READ, "PATCH": api_write(200, DO), "DELETE": api_write(400, DO)},
+        obj="item",
+        body=_json({"description": "矩阵", "reason": "矩阵变更"}),
+        writes=True,
+    ),
+    api_list("acceptance-record"),
+    api(
+        "acceptance-record-list",
+        {"POST": api_write(400, DO)},
+        body=acceptance_body,
+        scoped=True,
+        variant="create",
+    ),
+    api(
+        "acceptance-record-detail",
+        {"GET": API_READ, "PATCH": api_write(200, DO), "DELETE": API_NO_METHOD},
+        obj="acceptance",
+        body=_json({"notes": "矩阵"}),
+        writes=True,
+    ),
     api_list("progress-report"),
     api_detail("progress-report", "report"),
     api("progress-report-photos", {"POST": api_write(400, SO)}, obj="report", fmt="multipart"),
@@ -457,6 +592,24 @@ RULES: list[Rule] = [
     api_detail("receipt", "receipt"),
     api_list("expenditure"),
     api_detail("expenditure", "expenditure"),
+    api_list("contribution-rule"),
+    api(
+        "contribution-rule-list",
+        {"POST": api_write(201, DO)},
+        body=_json_picked(
+            lambda pick, world: {
+                "programme": pick("programme").pk,
+                "name": "矩阵规则",
+                "sub_type": "maintenance_fund",
+                "basis": "per_m2",
+                "rate": "5.00",
+            }
+        ),
+        scoped=True,
+        writes=True,
+        variant="create",
+    ),
+    api_detail("contribution-rule", "rule"),
     api(
         "statistics-funding-mix",
         {"GET": expect(200, anon=401)},
@@ -500,6 +653,35 @@ RULES: list[Rule] = [
     api_detail("vote", "vote"),
     api("vote-ballots", {"POST": api_write(400, SO)}, obj="vote", fmt="multipart"),
     api("vote-tally", {"POST": api_write(400, SO)}, obj="vote"),
+    api_list("long-term-management"),
+    api(
+        "long-term-management-list",
+        {"POST": api_write(201, SO)},
+        body=_json_picked(
+            lambda pick, world: {
+                "compound": pick("compound").pk,
+                "mode": "property_company",
+                "fee_per_m2": "0.80",
+                "starts_on": _day(world, 1),
+            }
+        ),
+        scoped=True,
+        writes=True,
+        variant="create",
+    ),
+    api(
+        "long-term-management-detail",
+        {"GET": API_READ, "DELETE": API_NO_METHOD},
+        url=lambda pick, world: reverse(
+            "api:long-term-management-detail",
+            args=[
+                LongTermManagement.objects.filter(compound=pick("accepted_project").compound_id)
+                .first()
+                .pk
+            ],
+        ),
+        scoped=True,
+    ),
     api_list("suggestion"),
     api_list("suggestion", create=suggestion_body),
     api_detail("suggestion", "suggestion"),
@@ -669,6 +851,35 @@ RULES: list[Rule] = [
     Rule("programmes:problem-close", {"GET": form(SO, DO), "POST": form(SO, DO)}, obj="problem"),
     Rule("programmes:photo", {"GET": READ}, obj="photo"),
     Rule("programmes:report-return", {"GET": form(DO), "POST": form(DO)}, obj="report"),
+    # --- Programme set-up pages (district officials of the district) ------------------------
+    Rule("programmes:setup-programme-list", {"GET": READ}),
+    Rule("programmes:setup-programme-create", {"GET": form(DO), "POST": form(DO)}),
+    Rule("programmes:setup-programme", {"GET": READ}, obj="programme"),
+    *(
+        Rule(f"programmes:{name}", {"GET": form(DO), "POST": form(DO)}, obj="programme")
+        for name in (
+            "setup-programme-edit",
+            "setup-year-target",
+            "setup-local-target",
+            "setup-batch",
+        )
+    ),
+    Rule("funding:rule-create", {"GET": form(DO), "POST": form(DO)}, obj="programme"),
+    Rule("programmes:setup-project-create", {"GET": form(DO), "POST": form(DO)}),
+    *(
+        Rule(f"programmes:{name}", {"GET": form(DO), "POST": form(DO)}, obj="project")
+        for name in ("setup-project-edit", "setup-work-item-add", "setup-acceptance")
+    ),
+    *(
+        Rule(f"programmes:{name}", {"GET": form(DO), "POST": form(DO)}, obj="item")
+        for name in ("setup-work-item-edit", "setup-work-item-remove")
+    ),
+    Rule("programmes:setup-work-types", {"GET": READ, "POST": form(DO)}),
+    Rule(
+        "programmes:setup-work-type-edit",
+        {"GET": form(DO), "POST": form(DO)},
+        obj="work_type",
+    ),
     # --- Governance pages -------------------------------------------------------------------
     Rule("governance:compound", {"GET": READ}, obj="compound"),
     *(

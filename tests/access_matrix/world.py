@@ -64,6 +64,7 @@ LEVELS: dict[str, str] = {
             "photo",
             "problem",
             "accepted_project",
+            "acceptance",
             "satisfaction",
             "committee",
             "member",
@@ -82,7 +83,17 @@ LEVELS: dict[str, str] = {
         STREET,
     ),
     **dict.fromkeys(
-        ["district", "programme", "area", "bond", "funding_source", "batch", "rule"], DISTRICT
+        [
+            "district",
+            "programme",
+            "area",
+            "bond",
+            "funding_source",
+            "batch",
+            "rule",
+            "work_type",
+        ],
+        DISTRICT,
     ),
     "city": CITY,
     # Records that belong to a user rather than a place: "ours" is the reader's own.
@@ -175,6 +186,8 @@ def _district_records(*, district, official, today) -> dict[str, Any]:
         "area": area,
         "rule": rule,
         "bond": bond,
+        # A work type the district added for itself (seen in the district only).
+        "work_type": factories.WorkTypeFactory(district=district, name_zh=f"{district.name}类型"),
     }
 
 
@@ -219,7 +232,7 @@ def _record_set(key, *, street, officer, official, district_records, today) -> R
         started_on=today - 200 * day,
         completed_on=today - 20 * day,
     )
-    factories.AcceptanceRecordFactory(
+    acceptance = factories.AcceptanceRecordFactory(
         project=accepted, accepted_on=today - 20 * day, residents_present=6
     )
     satisfaction = governance.satisfaction_record(
@@ -385,6 +398,7 @@ def _record_set(key, *, street, officer, official, district_records, today) -> R
             "photo": photo,
             "problem": problem,
             "accepted_project": accepted,
+            "acceptance": acceptance,
             "satisfaction": satisfaction,
             "committee": committee,
             "member": member,

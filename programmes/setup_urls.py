@@ -1,0 +1,35 @@
+"""Routes of the set-up pages (included by programmes/urls.py, in the `programmes` namespace)."""
+
+from django.urls import path
+
+from . import setup_views as views
+
+urlpatterns = [
+    path("setup/programmes/", views.programme_list, name="setup-programme-list"),
+    path("setup/programmes/new/", views.programme_create, name="setup-programme-create"),
+    path("setup/programmes/<int:pk>/", views.programme_detail, name="setup-programme"),
+    path("setup/programmes/<int:pk>/edit/", views.programme_edit, name="setup-programme-edit"),
+    path("setup/programmes/<int:pk>/targets/", views.year_target_set, name="setup-year-target"),
+    path(
+        "setup/programmes/<int:pk>/local-targets/",
+        views.local_target_set,
+        name="setup-local-target",
+    ),
+    path("setup/programmes/<int:pk>/batches/", views.batch_set, name="setup-batch"),
+    path("setup/projects/new/", views.project_create, name="setup-project-create"),
+    path("setup/projects/<int:pk>/edit/", views.project_edit, name="setup-project-edit"),
+    path(
+        "setup/projects/<int:pk>/work-items/new/",
+        views.work_item_add,
+        name="setup-work-item-add",
+    ),
+    path("setup/projects/<int:pk>/acceptance/", views.acceptance_edit, name="setup-acceptance"),
+    path("setup/work-items/<int:pk>/edit/", views.work_item_edit, name="setup-work-item-edit"),
+    path(
+        "setup/work-items/<int:pk>/remove/",
+        views.work_item_remove,
+        name="setup-work-item-remove",
+    ),
+    path("setup/work-types/", views.work_type_list, name="setup-work-types"),
+    path("setup/work-types/<int:pk>/edit/", views.work_type_edit, name="setup-work-type-edit"),
+]
