@@ -351,6 +351,18 @@ class Programme(Audited):
     report_overdue_days = models.PositiveSmallIntegerField(
         _("days without a progress report before a project is flagged"), default=3
     )
+    # Forms returned / the compound's households; default two thirds, as for owners' decisions.
+    min_survey_return_rate = models.DecimalField(
+        _("minimum survey return rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.6667"),
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "Share of the compound's households that must return the opinion survey (0 to 1) "
+            "before it can open the design stage."
+        ),
+    )
 
     objects = ProgrammeQuerySet.as_manager()
     history = HistoricalRecords()
@@ -366,6 +378,10 @@ class Programme(Audited):
             models.CheckConstraint(
                 condition=Q(support_threshold__gte=0) & Q(support_threshold__lte=100),
                 name="programme_threshold_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_survey_return_rate__gte=0) & Q(min_survey_return_rate__lte=1),
+                name="programme_min_survey_return_rate_share",
             ),
             models.UniqueConstraint(fields=["district", "name"], name="programme_unique_name"),
         ]
@@ -566,11 +582,23 @@ class StageTransition(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # The day the stage really changed (a past project entered with its history); `at` stays
+    # the time of entry. Statistics count started and completed projects by these dates.
+    effective_on = models.DateField(_("effective date"), null=True, db_index=True)
+    # Entered as a historical record: the gate was not checked, on `by`'s word, for this reason.
+    gate_waived = models.BooleanField(_("gate waived for a historical record"), default=False)
+    waiver_reason = models.TextField(_("reason for waiving the gate"), blank=True)
 
     class Meta:
         verbose_name = _("stage transition")
         verbose_name_plural = _("stage transitions")
         ordering = ["project_id", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gate_waived=False) | ~Q(waiver_reason=""),
+                name="transition_waiver_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"

@@ -338,6 +338,7 @@ def write(
                     evidence,
                     system,
                     clock.at(day, 10),
+                    day,
                 ),
             )
         if p.stage >= ACCEPTED:

@@ -51,7 +51,7 @@ SPEC: dict[str, tuple[str, str]] = {
     ),
     "stagetransition": (
         "programmes.StageTransition",
-        "id project_id from_stage to_stage reason gate_evidence by_id at",
+        "id project_id from_stage to_stage reason gate_evidence by_id at effective_on",
     ),
     "acceptancerecord": (
         "programmes.AcceptanceRecord",
