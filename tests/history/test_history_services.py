@@ -191,7 +191,8 @@ def test_low_support_is_named_as_such(consulting, district_official):
         transition(consulting, district_official, Stage.DESIGN)
 
     text = " ".join(refused.value.message_dict["to_stage"])
-    assert "Support too low" in text and "60.0%" in text
+    assert "Support too low" in text
+    assert "60.0%" in text
     assert "Return rate too low" not in text
 
 
@@ -303,7 +304,8 @@ def test_historical_record_refuses_impossible_and_missing_dates(surveyed, distri
 
     assert {"date_design", "date_approved"} <= set(refused.value.message_dict)
     surveyed.refresh_from_db()
-    assert surveyed.stage == Stage.SURVEYED and surveyed.started_on is None
+    assert surveyed.stage == Stage.SURVEYED
+    assert surveyed.started_on is None
 
 
 def test_historical_record_money_errors_save_nothing(surveyed, district_official):
