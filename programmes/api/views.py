@@ -42,6 +42,7 @@ from renovation.api.views import (
 )
 
 from . import serializers as api
+from .history_views import HistoricalRecordActions
 
 
 def _with_photos(reports: QuerySet) -> QuerySet:
@@ -127,7 +128,7 @@ class ProgrammeViewSet(ScopedReadOnlyViewSet):
 
 
 @list_and_detail_schema("programmes", "projects", "project", versioned=True)
-class ProjectViewSet(ScopedReadOnlyViewSet):
+class ProjectViewSet(HistoricalRecordActions, ScopedReadOnlyViewSet):
     """Projects with their stage and progress; stage changes, progress reports and site
     problems are written through the actions below."""
 
