@@ -58,7 +58,9 @@ class HistoricalRecordForm(VersionedForm):
         self.stages = historical_stages(project)
         for stage in self.stages:
             self.fields[stage_field(stage)] = forms.DateField(label=Stage(stage).label, **DATE)
-        self.work_items = list(project.work_items.all())
+        self.work_items = list(
+            project.work_items.select_related("work_type").order_by("work_type__sort_order", "id")
+        )
         for item in self.work_items:
             self.fields[field_for_item(item.pk)] = forms.DecimalField(
                 label=str(item.work_type.name),
