@@ -106,6 +106,7 @@ def project_completion_follow_acceptance(*, project: Project, by: User, reason: 
     completed_on = acceptance.accepted_on if (accepted and acceptance is not None) else None
     if project.completed_on == completed_on:
         return False
+    moved = [day for day in (project.completed_on, completed_on) if day is not None]
     project.completed_on = completed_on
     project.updated_by = by
     project.version += 1
@@ -113,4 +114,5 @@ def project_completion_follow_acceptance(*, project: Project, by: User, reason: 
     project._change_reason = (reason or _("Acceptance date corrected"))[:100]
     project.save()
     rollups.mark_dirty(project_ids=[project.pk])
+    rollups.request_backfill(since=min(moved), project_ids=[project.pk])
     return True

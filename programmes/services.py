@@ -296,6 +296,7 @@ def project_stage_transition(
     )
 
     from_stage = project.stage
+    before = (project.started_on, project.completed_on)
     now = timezone.now()
     forward = Stage.order(to_stage) > Stage.order(from_stage)
     if to_stage == Stage.CONSTRUCTION and forward:
@@ -314,6 +315,15 @@ def project_stage_transition(
     project._change_reason = reason[:100]
     project.save()
     rollups.mark_dirty(project_ids=[project.pk])
+    moved = {
+        day
+        for old, new in zip(before, (project.started_on, project.completed_on), strict=True)
+        if old != new
+        for day in (old, new)
+        if day is not None
+    }
+    if moved:  # past snapshots and trends follow the real dates
+        rollups.request_backfill(since=min(moved), project_ids=[project.pk])
     return StageTransition.objects.create(
         project=project,
         from_stage=from_stage,

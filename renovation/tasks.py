@@ -83,3 +83,11 @@ def rollup_refresh_task(self, as_of: str | None = None) -> int | None:
 @shared_task(acks_late=True)
 def rollup_prune_task() -> int:
     return services.rollup_prune()
+
+
+@shared_task(**RETRY)
+def rollup_backfill_task(since: str, project_ids: list[int] | None = None) -> int:
+    """Rewrite past snapshots' started/completed figures after history was entered."""
+    from renovation.rollups.backfill import rollup_backfill_years
+
+    return rollup_backfill_years(since=parse_date(since), project_ids=project_ids)
