@@ -122,6 +122,15 @@ class ProgressReportForm(VersionedForm):
 
 class StageChangeForm(VersionedForm):
     to_stage = forms.ChoiceField(label=_("New stage"))
+    effective_date = forms.DateField(
+        label=_("Effective date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "The day the stage really changed; leave empty for today (for acceptance, the "
+            "acceptance date)."
+        ),
+    )
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )

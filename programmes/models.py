@@ -675,11 +675,23 @@ class StageTransition(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # The day the stage really changed (a past project entered with its history); `at` stays
+    # the time of entry. Statistics count started and completed projects by these dates.
+    effective_on = models.DateField(_("effective date"), null=True, db_index=True)
+    # Entered as a historical record: the gate was not checked, on `by`'s word, for this reason.
+    gate_waived = models.BooleanField(_("gate waived for a historical record"), default=False)
+    waiver_reason = models.TextField(_("reason for waiving the gate"), blank=True)
 
     class Meta:
         verbose_name = _("stage transition")
         verbose_name_plural = _("stage transitions")
         ordering = ["project_id", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gate_waived=False) | ~Q(waiver_reason=""),
+                name="transition_waiver_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"

@@ -65,7 +65,9 @@ def compound_detail(*, user: User, pk: int) -> Compound:
             ),
             Prefetch(
                 "transitions",
-                queryset=StageTransition.objects.select_related("by").order_by("-at", "-id"),
+                queryset=StageTransition.objects.select_related("by").order_by(
+                    "-effective_on", "-at", "-id"
+                ),
             ),
             Prefetch("reports", queryset=reports.order_by("-report_date", "-id")),
             Prefetch(

@@ -7,6 +7,7 @@ or `ConflictError` for a stale form. Pages, API and commands all call these.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -21,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
+from renovation.stale import mark_history_changed
 
-from . import stale
+from . import dates, stale
 from .gates import GateResult, registered_gate
 from .models import (
     ZERO,
@@ -70,38 +72,88 @@ def _gate_design(project: Project) -> GateResult:
 
 
 def _gate_design_survey(project: Project) -> GateResult:
-    survey = project.surveys.order_by("-held_on", "-id").first()
-    threshold = project.programme.support_threshold
+    """Only a survey of the whole compound opens its design stage (a building's or a unit's
+    survey decides an elevator, not the compound's plan), and only when enough households
+    returned their forms (the programme's minimum return rate) and enough of those are in
+    favour (the support threshold). The refusal names the figure that failed."""
+    # "compound" is governance.models.ScopeKind.COMPOUND (governance sits above programmes).
+    survey = project.surveys.filter(scope_kind="compound").order_by("-held_on", "-id").first()
+    programme = project.programme
+    threshold = programme.support_threshold
+    minimum = programme.min_survey_return_rate
+    minimum_percent = (minimum * HUNDRED).quantize(Decimal("0.1"))
     if survey is None:
         return GateResult(
             [
                 _(
-                    "No opinion survey has been recorded for this project; the programme requires "
-                    "%(threshold)s%% support before design."
+                    "No opinion survey of the whole compound has been recorded for this project "
+                    "(surveys of one building or unit do not count); the programme requires "
+                    "%(minimum)s%% of households to return their forms and %(threshold)s%% "
+                    "support before design."
                 )
-                % {"threshold": threshold}
+                % {"threshold": threshold, "minimum": minimum_percent}
             ]
         )
-    if survey.support_rate < threshold:
-        return GateResult(
-            [
+    households = project.compound.households
+    problems = []
+    return_rate = None
+    if households <= 0:
+        problems.append(
+            _(
+                "The compound's number of households is not recorded, so the survey's return "
+                "rate cannot be checked; enter the households first."
+            )
+        )
+    else:
+        return_rate = (Decimal(survey.forms_returned) * HUNDRED / households).quantize(
+            Decimal("0.1")
+        )
+        if Decimal(survey.forms_returned) < minimum * households:
+            problems.append(
                 _(
-                    "The latest opinion survey (%(date)s) has %(rate)s%% support, below the "
-                    "programme's threshold of %(threshold)s%%."
+                    "Return rate too low: the compound survey of %(date)s has %(returned)s forms "
+                    "returned for %(households)s households (%(rate)s%%), below the programme's "
+                    "minimum of %(minimum)s%%."
                 )
-                % {"date": survey.held_on, "rate": survey.support_rate, "threshold": threshold}
-            ]
+                % {
+                    "date": survey.held_on,
+                    "returned": survey.forms_returned,
+                    "households": households,
+                    "rate": return_rate,
+                    "minimum": minimum_percent,
+                }
+            )
+    if survey.support_rate < threshold:
+        problems.append(
+            _(
+                "Support too low: the compound survey of %(date)s has %(support)s of "
+                "%(returned)s returned forms in favour (%(rate)s%%), below the programme's "
+                "threshold of %(threshold)s%%."
+            )
+            % {
+                "date": survey.held_on,
+                "support": survey.support,
+                "returned": survey.forms_returned,
+                "rate": survey.support_rate,
+                "threshold": threshold,
+            }
         )
+    if problems:
+        return GateResult(problems)
     return GateResult(
         [],
         _(
-            "Opinion survey of %(date)s: %(support)s of %(returned)s returned forms in favour "
+            "Compound survey of %(date)s: %(returned)s of %(households)s households returned "
+            "their forms (%(return_rate)s%%, minimum %(minimum)s%%); %(support)s in favour "
             "(%(rate)s%%, threshold %(threshold)s%%)."
         )
         % {
             "date": survey.held_on,
-            "support": survey.support,
             "returned": survey.forms_returned,
+            "households": households,
+            "return_rate": return_rate,
+            "minimum": minimum_percent,
+            "support": survey.support,
             "rate": survey.support_rate,
             "threshold": threshold,
         },
@@ -190,9 +242,20 @@ def project_stage_gate(*, project: Project, to_stage: str) -> GateResult:
 
 @transaction.atomic
 def project_stage_transition(
-    *, project: Project, to_stage: str, by: User, reason: str, version: int | None = None
+    *,
+    project: Project,
+    to_stage: str,
+    by: User,
+    reason: str,
+    version: int | None = None,
+    effective_date: dt.date | None = None,
+    waiver_reason: str = "",
 ) -> StageTransition:
-    """Move a project one stage forward (through its gate) or back, recording who and why."""
+    """Move a project one stage forward (through its gate) or back, recording who and why.
+
+    `effective_date` is the day the change took effect (today when omitted; see
+    programmes.dates). `waiver_reason` is for the historical-record service only: the gate is
+    not checked and the transition says so, with who and why."""
     require(
         can_approve_in_district(by, project.compound.street.district_id),
         _("Stage changes are approved by the district's officials."),
@@ -204,16 +267,26 @@ def project_stage_transition(
     if not reason:
         raise ValidationError({"reason": _("Give a reason for the stage change.")})
     project.refresh_from_db()
-    gate = project_stage_gate(project=project, to_stage=to_stage)
+    waiver_reason = (waiver_reason or "").strip()
+    if waiver_reason:
+        gate = project_stage_gate(project=project, to_stage=to_stage)
+        if to_stage not in project_allowed_targets(project):
+            raise ValidationError({"to_stage": gate.problems})
+        gate = GateResult([], _("Gate waived for a historical record."))
+    else:
+        gate = project_stage_gate(project=project, to_stage=to_stage)
     if not gate.allowed:
         raise ValidationError({"to_stage": gate.problems})
+    effective_on = dates.transition_effective_date(
+        project=project, to_stage=to_stage, effective_date=effective_date
+    )
 
     from_stage = project.stage
+    before = (project.started_on, project.completed_on)
     now = timezone.now()
-    today = timezone.localdate()
     forward = Stage.order(to_stage) > Stage.order(from_stage)
     if to_stage == Stage.CONSTRUCTION and forward:
-        project.started_on = project.started_on or today
+        project.started_on = effective_on
     if from_stage == Stage.CONSTRUCTION and not forward:
         project.started_on = None
     if to_stage == Stage.ACCEPTED and forward:
@@ -228,6 +301,15 @@ def project_stage_transition(
     project._change_reason = reason[:100]
     project.save()
     stale.mark_dirty(project_ids=[project.pk])
+    moved = {
+        day
+        for old, new in zip(before, (project.started_on, project.completed_on), strict=True)
+        if old != new
+        for day in (old, new)
+        if day is not None
+    }
+    if moved:  # past snapshots and trends follow the real dates
+        mark_history_changed(since=min(moved), project_ids=[project.pk])
     return StageTransition.objects.create(
         project=project,
         from_stage=from_stage,
@@ -236,6 +318,9 @@ def project_stage_transition(
         gate_evidence=gate.evidence,
         by=by,
         at=now,
+        effective_on=effective_on,
+        gate_waived=bool(waiver_reason),
+        waiver_reason=waiver_reason,
     )
 
 

@@ -228,6 +228,7 @@ def stage_change(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "to_stage": data["to_stage"],
             "reason": data["reason"],
+            "effective_date": data.get("effective_date"),
         },
         success=lambda transition: (
             _("The project moved to “%(stage)s”.") % {"stage": transition.get_to_stage_display()}

@@ -16,6 +16,7 @@ from .exports.jobs import export_job_run, export_jobs_prune
 from .models import RollupRun
 from .notifications.services import reminders_generate
 from .rollups import services
+from .rollups.backfill import rollup_backfill_years
 
 RETRYABLE = (OperationalError, InterfaceError)
 RETRY = {
@@ -104,3 +105,9 @@ def reminders_generate_task() -> dict[str, int]:
 def export_jobs_prune_task() -> int:
     """Delete export files older than RENOVATION_EXPORT_KEEP_DAYS (default 7)."""
     return export_jobs_prune()
+
+
+@shared_task(**RETRY)
+def rollup_backfill_task(since: str, project_ids: list[int] | None = None) -> int:
+    """Rewrite past snapshots' started/completed figures after history was entered."""
+    return rollup_backfill_years(since=parse_date(since), project_ids=project_ids)

@@ -249,6 +249,9 @@ class StageTransitionSerializer(serializers.ModelSerializer):
             "gate_evidence",
             "by",
             "at",
+            "effective_on",
+            "gate_waived",
+            "waiver_reason",
             "project_version",
         ]
 
@@ -256,6 +259,15 @@ class StageTransitionSerializer(serializers.ModelSerializer):
 class StageTransitionInput(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=Stage.choices)
     reason = serializers.CharField(max_length=2000, allow_blank=True)
+    effective_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The day the change took effect (default today; for 'accepted', the acceptance "
+            "date). Not in the future, not before 2000-01-01 nor before the previous change's "
+            "effective date."
+        ),
+    )
     version = serializers.IntegerField(
         required=False,
         allow_null=True,

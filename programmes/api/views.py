@@ -42,6 +42,7 @@ from renovation.api.views import (
 )
 
 from . import serializers as api
+from .history_views import HistoricalRecordActions
 from .setup_views import (
     ProgrammeSetupMixin,
     ProjectSetupMixin,
@@ -134,7 +135,7 @@ class ProgrammeViewSet(ProgrammeSetupMixin, ScopedReadOnlyViewSet):
 
 
 @list_and_detail_schema("programmes", "projects", "project", versioned=True)
-class ProjectViewSet(ProjectSetupMixin, ScopedReadOnlyViewSet):
+class ProjectViewSet(HistoricalRecordActions, ProjectSetupMixin, ScopedReadOnlyViewSet):
     """Projects with their stage and progress; stage changes, progress reports and site
     problems are written through the actions below."""
 
@@ -164,7 +165,9 @@ class ProjectViewSet(ProjectSetupMixin, ScopedReadOnlyViewSet):
             "District officials only. The gate of the target stage is checked by the same "
             "service as the stage page; a refused gate is a 400 with the reasons under "
             "`errors.to_stage`. Send the project's `version` (or `If-Match`) to be told (409) "
-            "if someone changed it since you read it."
+            "if someone changed it since you read it. `effective_date` records a change that "
+            "took effect in the past (started_on and completed_on follow it); an impossible "
+            "date is a 400 under `errors.effective_date`."
         ),
         request=api.StageTransitionInput,
         responses={201: api.StageTransitionSerializer},
@@ -174,7 +177,17 @@ class ProjectViewSet(ProjectSetupMixin, ScopedReadOnlyViewSet):
                 "Start construction",
                 value={"to_stage": "construction", "reason": "施工单位已进场", "version": 4},
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "Record a past start of construction",
+                value={
+                    "to_stage": "construction",
+                    "reason": "补录：2021年3月15日开工",
+                    "effective_date": "2021-03-15",
+                    "version": 4,
+                },
+                request_only=True,
+            ),
         ],
     )
     @action(detail=True, methods=["post"])
@@ -191,6 +204,7 @@ class ProjectViewSet(ProjectSetupMixin, ScopedReadOnlyViewSet):
             to_stage=data["to_stage"],
             reason=data["reason"],
             version=requested_version(request, data.get("version")),
+            effective_date=data.get("effective_date"),
         )
         response = Response(
             api.StageTransitionSerializer(transition).data, status=status.HTTP_201_CREATED

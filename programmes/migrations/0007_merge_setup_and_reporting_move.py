@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0006_move_exports_notifications_to_reporting'),
-        ('programmes', '0006_programme_setup'),
+        ("programmes", "0006_move_exports_notifications_to_reporting"),
+        ("programmes", "0006_programme_setup"),
     ]
 
-    operations = [
-    ]
+    operations = []

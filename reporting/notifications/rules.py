@@ -17,7 +17,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from governance.models import Disclosure, OpinionSurvey
+from governance.models import Disclosure, OpinionSurvey, ScopeKind
 from programmes.models import Programme, Project, SiteProblem, Stage
 from programmes.selectors import REPORT_REFERENCE_DAY, report_overdue_q
 
@@ -48,10 +48,11 @@ def overdue_problems(problems: QuerySet[SiteProblem], *, now: dt.datetime) -> Qu
 
 
 def surveys_below_threshold(surveys: QuerySet[OpinionSurvey]) -> QuerySet[OpinionSurvey]:
-    """The latest survey of each project still in consultation whose support rate (in favour
-    per returned form) is below its programme's threshold."""
+    """The latest compound survey of each project still in consultation (the one the design
+    gate reads) whose support rate (in favour per returned form) is below its programme's
+    threshold."""
     latest = (
-        OpinionSurvey.objects.filter(project=OuterRef("project"))
+        OpinionSurvey.objects.filter(project=OuterRef("project"), scope_kind=ScopeKind.COMPOUND)
         .order_by("-held_on", "-id")
         .values("pk")[:1]
     )

@@ -324,6 +324,7 @@ def ensure_programme(
                     gate_evidence=evidence,
                     by=users[p.actor],
                     at=aware(day),
+                    effective_on=day,
                 )
             )
             previous = stage

@@ -132,6 +132,7 @@ def plan_district(
                 "",
                 str(programme.threshold),
                 programme.overdue_days,
+                "0.6667",
             ),
         )
         programmes.append(programme)
@@ -338,6 +339,9 @@ def write(
                     evidence,
                     system,
                     clock.at(day, 10),
+                    day,
+                    False,
+                    "",
                 ),
             )
         if p.stage >= ACCEPTED:

@@ -39,7 +39,8 @@ SPEC: dict[str, tuple[str, str]] = {
     ),
     "programme": (
         "programmes.Programme",
-        "@ district_id name start_year end_year description support_threshold report_overdue_days",
+        "@ district_id name start_year end_year description support_threshold report_overdue_days "
+        "min_survey_return_rate",
     ),
     "batch": ("programmes.Batch", "id programme_id name year sequence"),
     "yeartarget": ("programmes.YearTarget", "id programme_id year compounds households buildings"),
@@ -51,7 +52,8 @@ SPEC: dict[str, tuple[str, str]] = {
     ),
     "stagetransition": (
         "programmes.StageTransition",
-        "id project_id from_stage to_stage reason gate_evidence by_id at",
+        "id project_id from_stage to_stage reason gate_evidence by_id at effective_on gate_waived "
+        "waiver_reason",
     ),
     "acceptancerecord": (
         "programmes.AcceptanceRecord",

@@ -462,6 +462,7 @@ RULES: list[Rule] = [
     api("project-progress-reports", {"POST": api_write(400, SO)}, obj="project"),
     api("project-site-problems", {"POST": api_write(400, SO)}, obj="project"),
     api("project-transitions", {"POST": api_write(400, DO)}, obj="project"),
+    api("project-historical-record", {"POST": api_write(400, DO)}, obj="project"),
     api_list("work-type"),
     api(
         "work-type-list",
@@ -847,6 +848,7 @@ RULES: list[Rule] = [
     Rule("programmes:compound-detail", {"GET": READ}, obj="compound"),
     Rule("programmes:progress-file", {"GET": form(SO), "POST": form(SO)}, obj="project"),
     Rule("programmes:stage-change", {"GET": form(DO), "POST": form(DO)}, obj="project"),
+    Rule("programmes:historical-record", {"GET": form(DO), "POST": form(DO)}, obj="project"),
     Rule("programmes:problem-raise", {"GET": form(SO), "POST": form(SO)}, obj="project"),
     Rule("programmes:problem-close", {"GET": form(SO, DO), "POST": form(SO, DO)}, obj="problem"),
     Rule("programmes:photo", {"GET": READ}, obj="photo"),

@@ -1,0 +1,318 @@
+"""Entering a project that started or finished in the past, with its real dates (补录).
+
+One service, called by the page (programmes/history_views.py) and the API
+(programmes/api/history_views.py): each stage the project passed through, with the day it took
+effect; the acceptance; the quantities completed per work item; and, optionally, the money
+received and spent, through the funding services. The stage gates are not checked: each
+transition records that its gate was waived for a historical record, by whom and why.
+Plausibility warnings (an acceptance before the start, quantities above the plan) are refused
+until the user confirms them; impossible dates are refused outright. All or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renovation.access import can_enter_historical_record, require
+from renovation.errors import ConflictError
+
+from . import dates, services
+from .models import (
+    AcceptanceRecord,
+    ProgressReport,
+    ProgressReportLine,
+    Project,
+    Stage,
+)
+
+if TYPE_CHECKING:
+    from renovation.models import User
+
+CENT = Decimal("0.01")
+
+
+def stage_field(stage: str) -> str:
+    """The error key (and form field) of one stage's effective date."""
+    return f"date_{stage}"
+
+
+def historical_stages(project: Project) -> list[str]:
+    """The stages a historical record can enter for the project: those after its current
+    stage, up to long-term management."""
+    return Stage.values[Stage.order(project.stage) + 1 :]
+
+
+def _money_errors(error: ValidationError, index: int) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {f"money.{index}.{name}": msgs for name, msgs in error.message_dict.items()}
+    return {f"money.{index}": error.messages}
+
+
+@transaction.atomic
+def project_historical_record_enter(
+    *,
+    project: Project,
+    by: User,
+    reason: str,
+    stage_dates: Mapping[str, dt.date | None],
+    quantities: Mapping[int, object] | None = None,
+    quantities_on: dt.date | None = None,
+    accepted_on: dt.date | None = None,
+    residents_present: int | None = None,
+    participants: str = "",
+    money: Sequence[Mapping[str, object]] = (),
+    confirm_warnings: bool = False,
+    version: int | None = None,
+) -> Project:
+    """Move `project` through the stages in `stage_dates` (stage -> effective date, each stage
+    after the current one up to the last given, none skipped), gates waived for `reason`.
+
+    Reaching 'accepted' needs the acceptance: `accepted_on` (default: the accepted stage's
+    date) and `residents_present`. `quantities` (work item id -> completed to date) are filed
+    as one submitted report dated `quantities_on` (default: the acceptance date, or today).
+    `money` rows are {sub_type, funder, amount, kind?, received?, received_on?, spent?,
+    spent_on?}: a commitment approved, received and spent through the funding services.
+    """
+    require(
+        can_enter_historical_record(by, project.compound.street.district_id),
+        _("Historical records are entered by the district's officials."),
+    )
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if version is not None and locked.version != version:
+        raise ConflictError()
+    project = Project.objects.select_related("compound__street", "programme").get(pk=project.pk)
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str | list[str]) -> None:
+        errors.setdefault(key, []).extend([message] if isinstance(message, str) else message)
+
+    reason = (reason or "").strip()
+    if not reason:
+        add("reason", _("Say where these past dates come from (the record and its source)."))
+
+    # --- Stages and their dates: impossible dates are refused --------------------------------
+    possible = historical_stages(project)
+    given = {stage: day for stage, day in stage_dates.items() if day is not None}
+    for stage in given:
+        if stage not in possible:
+            add(
+                "stage_dates",
+                _("“%(stage)s” is not a stage this project can still enter.")
+                % {"stage": Stage(stage).label if stage in Stage.values else stage},
+            )
+    path = [stage for stage in possible if stage in given]
+    if path:
+        path = possible[: possible.index(path[-1]) + 1]
+    if not path or Stage.order(path[-1]) < Stage.order(Stage.CONSTRUCTION):
+        add(
+            "stage_dates",
+            _(
+                "A historical record is for a project that started construction: give the date "
+                "of each stage up to construction at least."
+            ),
+        )
+    previous = dates.last_effective_date(project)
+    for stage in path:
+        day = given.get(stage)
+        if day is None:
+            add(
+                stage_field(stage),
+                _("Give the date the project entered “%(stage)s”.") % {"stage": Stage(stage).label},
+            )
+            continue
+        label = _("The date of “%(stage)s”") % {"stage": Stage(stage).label}
+        problems = dates.date_problems(day, not_before=previous, label=label)
+        if problems:
+            add(stage_field(stage), problems)
+        else:
+            previous = day
+
+    started_on = project.started_on or given.get(Stage.CONSTRUCTION)
+    reaches_acceptance = bool(path) and Stage.order(path[-1]) >= Stage.order(Stage.ACCEPTED)
+    warnings: list[str] = []
+    if reaches_acceptance:
+        accepted_on = accepted_on or given.get(Stage.ACCEPTED)
+        problems = dates.date_problems(accepted_on, label=_("The acceptance date"))
+        if problems:
+            add("accepted_on", problems)
+        if residents_present is None or residents_present < 0:
+            add(
+                "residents_present",
+                _("Enter how many resident representatives were at the acceptance (0 if none)."),
+            )
+        if not problems:
+            warnings += dates.acceptance_warnings(
+                project=Project(started_on=started_on), accepted_on=accepted_on
+            )
+
+    # --- Quantities ----------------------------------------------------------------------
+    items = {item.pk: item for item in project.work_items.select_related("work_type")}
+    parsed: dict[int, Decimal] = {}
+    for raw_id, raw_value in (quantities or {}).items():
+        try:
+            item_id = int(raw_id)
+        except (TypeError, ValueError):
+            item_id = None
+        if item_id not in items:
+            add("quantities", _("Unknown work item."))
+            continue
+        key = services.field_for_item(item_id)
+        try:
+            value = services._parse_quantity(raw_value)
+        except ValidationError as error:
+            add(key, error.messages)
+            continue
+        if value is None:
+            continue
+        if value < 0:
+            add(key, _("The quantity cannot be negative."))
+        elif value != value.quantize(CENT) or value >= Decimal("1e12"):
+            add(key, _("Enter a quantity with at most two decimal places."))
+        else:
+            parsed[item_id] = value
+            item = items[item_id]
+            if value > item.planned_quantity:
+                warnings.append(
+                    _("%(work)s: %(value)s is above the planned %(planned)s %(unit)s.")
+                    % {
+                        "work": item.work_type.name,
+                        "value": value,
+                        "planned": item.planned_quantity,
+                        "unit": item.work_type.get_unit_display(),
+                    }
+                )
+    if parsed:
+        quantities_on = quantities_on or (
+            accepted_on if reaches_acceptance and accepted_on else timezone.localdate()
+        )
+        problems = dates.date_problems(
+            quantities_on, not_before=started_on, label=_("The date of the quantities")
+        )
+        if problems:
+            add("quantities_on", problems)
+
+    if errors:
+        raise ValidationError(errors)
+    if warnings and not confirm_warnings:
+        raise ValidationError({"confirm_warnings": warnings}, code="warning")
+
+    # --- Writes: the stage service with the gate waived, then report and money -------------
+    waiver = _("Historical record: %(reason)s") % {"reason": reason}
+    for stage in path:
+        if stage == Stage.ACCEPTED:
+            _acceptance_save(
+                project=project,
+                by=by,
+                accepted_on=accepted_on,
+                residents_present=residents_present or 0,
+                participants=participants,
+                reason=reason,
+            )
+        if stage == Stage.ACCEPTED and parsed:
+            _report_file(project=project, by=by, day=quantities_on, values=parsed, note=waiver)
+            parsed = {}
+        services.project_stage_transition(
+            project=project,
+            to_stage=stage,
+            by=by,
+            reason=waiver,
+            effective_date=given[stage],
+            waiver_reason=reason,
+        )
+    if parsed:
+        _report_file(project=project, by=by, day=quantities_on, values=parsed, note=waiver)
+    _money_enter(project=project, by=by, rows=money)
+    project.refresh_from_db()
+    return project
+
+
+def _acceptance_save(
+    *,
+    project: Project,
+    by: User,
+    accepted_on: dt.date,
+    residents_present: int,
+    participants: str,
+    reason: str,
+) -> AcceptanceRecord:
+    record = AcceptanceRecord.objects.filter(project=project).first() or AcceptanceRecord(
+        project=project, created_by=by
+    )
+    record.accepted_on = accepted_on
+    record.residents_present = residents_present
+    record.participants = (participants or "").strip() or record.participants
+    record.passed = True
+    record.updated_by = by
+    record._history_user = by
+    record._change_reason = reason[:100]
+    record.save()
+    return record
+
+
+def _report_file(
+    *, project: Project, by: User, day: dt.date, values: dict[int, Decimal], note: str
+) -> ProgressReport:
+    """One submitted report of the quantities completed to date (district-entered)."""
+    report = ProgressReport.objects.filter(project=project, report_date=day).first()
+    if report is None:
+        report = ProgressReport(
+            project=project, report_date=day, note=note, created_by=by, updated_by=by
+        )
+        report._history_user = by
+        report.save()
+    report.lines.filter(work_item_id__in=values).delete()
+    ProgressReportLine.objects.bulk_create(
+        ProgressReportLine(report=report, work_item_id=item_id, quantity_to_date=value)
+        for item_id, value in values.items()
+    )
+    services.project_progress_recompute(project=project, by=by)
+    return report
+
+
+def _money_enter(*, project: Project, by: User, rows: Sequence[Mapping[str, object]]) -> None:
+    """Each row: a commitment, approved, with its receipt and spending, through the funding
+    services (which check amounts, dates and who may book them)."""
+    if not rows:
+        return
+    # funding sits above programmes; this is the one place a past project's money is entered.
+    from funding import services as funding
+
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        try:
+            with transaction.atomic():
+                commitment = funding.commitment_create(
+                    by=by,
+                    project=project,
+                    sub_type=str(row.get("sub_type") or ""),
+                    kind=row.get("kind") or None,
+                    funder=str(row.get("funder") or ""),
+                    amount=row.get("amount"),
+                )
+                commitment = funding.commitment_approve(commitment=commitment, by=by)
+                if row.get("received") not in (None, ""):
+                    funding.receipt_record(
+                        commitment=commitment,
+                        by=by,
+                        amount=row.get("received"),
+                        received_on=row.get("received_on"),
+                    )
+                if row.get("spent") not in (None, ""):
+                    funding.expenditure_record(
+                        commitment=commitment,
+                        by=by,
+                        amount=row.get("spent"),
+                        spent_on=row.get("spent_on"),
+                    )
+        except ValidationError as error:
+            errors.update(_money_errors(error, index))
+    if errors:
+        raise ValidationError(errors)
