@@ -8,8 +8,11 @@ class FundingConfig(AppConfig):
 
     def ready(self) -> None:
         """Funding adds its panel to the compound page (programmes never imports funding)."""
-        from programmes.gates import register_compound_panel
+        from programmes.gates import register_compound_panel, register_hook
 
+        from .history import historical_money_book, money_sub_type_choices
         from .selectors import compound_funding_panel
 
         register_compound_panel("funding", compound_funding_panel)
+        register_hook("historical_money", historical_money_book)
+        register_hook("money_sub_type_choices", money_sub_type_choices)

@@ -34,6 +34,7 @@ CompoundPanel = Callable[..., Any]
 
 _gates: dict[str, GateCheck] = {}
 _panels: dict[str, CompoundPanel] = {}
+_hooks: dict[str, Callable[..., Any]] = {}
 
 
 def register_gate(stage: str, check: GateCheck) -> None:
@@ -52,3 +53,13 @@ def register_compound_panel(name: str, build: CompoundPanel) -> None:
 
 def compound_panels(*, user: User, compound: Compound) -> dict[str, Any]:
     return {f"{name}_panel": build(user=user, compound=compound) for name, build in _panels.items()}
+
+
+def register_hook(name: str, function: Callable[..., Any]) -> None:
+    """A step a higher app performs for programmes: "historical_money" books a historical
+    record's money, "money_sub_type_choices" lists funding's sub-types for its form."""
+    _hooks[name] = function
+
+
+def hook(name: str) -> Callable[..., Any] | None:
+    return _hooks.get(name)

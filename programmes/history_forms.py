@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .forms import VersionedForm
+from .gates import hook
 from .history_services import historical_stages, stage_field
 from .models import Project, Stage
 from .services import field_for_item
@@ -51,10 +52,9 @@ class HistoricalRecordForm(VersionedForm):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        from funding.models import SubType  # funding sits above programmes
-
         self.fields["version"].initial = project.version
-        self.fields["money_sub_type"].choices = [("", "—"), *SubType.choices]
+        sub_types = hook("money_sub_type_choices")  # registered by funding, which sits above
+        self.fields["money_sub_type"].choices = [("", "—"), *(sub_types() if sub_types else [])]
         self.stages = historical_stages(project)
         for stage in self.stages:
             self.fields[stage_field(stage)] = forms.DateField(label=Stage(stage).label, **DATE)

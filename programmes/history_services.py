@@ -25,6 +25,7 @@ from renovation.access import can_enter_historical_record, require
 from renovation.errors import ConflictError
 
 from . import dates, services
+from .gates import hook
 from .models import (
     AcceptanceRecord,
     ProgressReport,
@@ -278,40 +279,19 @@ def _report_file(
 
 
 def _money_enter(*, project: Project, by: User, rows: Sequence[Mapping[str, object]]) -> None:
-    """Each row: a commitment, approved, with its receipt and spending, through the funding
-    services (which check amounts, dates and who may book them)."""
+    """Each row: a commitment, approved, with its receipt and spending, booked by funding's
+    services (which check amounts, dates and who may book them). Funding sits above
+    programmes, so it registers the booking step in `programmes.gates` when it loads."""
     if not rows:
         return
-    # funding sits above programmes; this is the one place a past project's money is entered.
-    from funding import services as funding
-
+    book = hook("historical_money")
+    if book is None:
+        raise ValidationError({"money": [_("Money cannot be entered: funding is not installed.")]})
     errors: dict[str, list[str]] = {}
     for index, row in enumerate(rows):
         try:
             with transaction.atomic():
-                commitment = funding.commitment_create(
-                    by=by,
-                    project=project,
-                    sub_type=str(row.get("sub_type") or ""),
-                    kind=row.get("kind") or None,
-                    funder=str(row.get("funder") or ""),
-                    amount=row.get("amount"),
-                )
-                commitment = funding.commitment_approve(commitment=commitment, by=by)
-                if row.get("received") not in (None, ""):
-                    funding.receipt_record(
-                        commitment=commitment,
-                        by=by,
-                        amount=row.get("received"),
-                        received_on=row.get("received_on"),
-                    )
-                if row.get("spent") not in (None, ""):
-                    funding.expenditure_record(
-                        commitment=commitment,
-                        by=by,
-                        amount=row.get("spent"),
-                        spent_on=row.get("spent_on"),
-                    )
+                book(project=project, by=by, row=row)
         except ValidationError as error:
             errors.update(_money_errors(error, index))
     if errors:

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0007_merge_setup_and_reporting_move'),
-        ('programmes', '0007_stage_transition_effective_date_and_waiver'),
+        ("programmes", "0007_merge_setup_and_reporting_move"),
+        ("programmes", "0007_stage_transition_effective_date_and_waiver"),
     ]
 
-    operations = [
-    ]
+    operations = []
