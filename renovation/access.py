@@ -105,3 +105,13 @@ def is_read_only_role(user: User) -> bool:
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("Your role does not allow this action."))
+
+
+def can_set_up_geography(user: User, district_id: int) -> bool:
+    """District officials set up their own district's streets, communities, areas, compounds
+    and buildings, and merge its duplicate compounds (street officers report on them)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == user.Role.DISTRICT_OFFICIAL and user.district_id == district_id

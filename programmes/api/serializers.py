@@ -114,6 +114,7 @@ class CompoundSerializer(serializers.ModelSerializer):
             "survey_status",
             *Compound.PROBLEM_FLAGS,
             "current_project",
+            "version",
         ]
 
 
@@ -132,6 +133,7 @@ class BuildingSerializer(serializers.ModelSerializer):
             "households",
             "has_elevator",
             "year_built",
+            "version",
         ]
 
 
