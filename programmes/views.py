@@ -22,9 +22,15 @@ from django.views.decorators.http import require_http_methods
 
 from funding.selectors import compound_funding_panel
 from governance.selectors import compound_governance_panel
-from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.access import (
+    can_approve_in_district,
+    can_file_street_records,
+    can_set_up_geography,
+    require,
+)
 from renovation.api.caching import query_digest, remember
 from renovation.errors import ConflictError
+from renovation.warnings import WarningsNotConfirmed
 
 from . import selectors, services
 from .filters import CompoundFilter
@@ -47,6 +53,13 @@ def run_service(form, service: Callable[..., Any], **kwargs) -> tuple[Any, int]:
     except ConflictError as error:
         form.add_error(None, error.message)
         return None, CONFLICT
+    except WarningsNotConfirmed as error:
+        # Shown above the form with the "confirmed" checkbox (templates/_warnings.html).
+        if hasattr(form, "show_warnings"):
+            form.show_warnings(error.warnings)
+        else:
+            form.add_error(None, error.messages)
+        return None, 200
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
@@ -113,6 +126,7 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stages": Stage.choices,
             "can_file": can_file_street_records(request.user, street.pk),
             "can_approve": can_approve_in_district(request.user, street.district_id),
+            "can_set_up": can_set_up_geography(request.user, street.district_id),
             "history": selectors.history_for_compound(compound=compound),
             "funding_panel": compound_funding_panel(user=request.user, compound=compound),
             "governance_panel": compound_governance_panel(user=request.user, compound=compound),
