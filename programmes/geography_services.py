@@ -440,10 +440,10 @@ def compound_merge(
     building: what pointed at the duplicate's moves to the kept one's. Both rows are locked
     (in id order, so two merges cannot deadlock) and their versions checked, so a concurrent
     edit of either is a conflict, not a lost change."""
-    if kept.pk == duplicate.pk:
-        raise ValidationError({"duplicate": _("Choose another compound than the one kept.")})
     _require(by, kept.street.district_id)
     _require(by, duplicate.street.district_id)
+    if kept.pk == duplicate.pk:
+        raise ValidationError({"duplicate": _("Choose another compound than the one kept.")})
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the two compounds are the same.")})

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from programmes import geography_services, selectors
 from programmes.models import Area, Community, Compound, District
+from renovation.access import can_set_up_geography, require
 from renovation.api.views import (
     ETAG_HEADER,
     IF_MATCH,
@@ -107,6 +108,15 @@ def _district(request: Request, pk: int | None) -> District:
     return _in_scope(selectors.district_list(user=user), pk)
 
 
+def _may_change(request: Request, district_id: int) -> None:
+    """Checked before the body is read: a record in scope that the caller may not change is
+    a 403 whatever the body says."""
+    require(
+        can_set_up_geography(request.user, district_id),
+        _("Streets, areas and compounds are set up by the district's officials."),
+    )
+
+
 def _versioned(record, code: int = status.HTTP_200_OK, data: Any = None) -> Response:
     response = Response(data, status=code)
     response["ETag"] = etag(record.version)
@@ -155,6 +165,7 @@ class StreetSetupViewSet(views.StreetViewSet):
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         street = self.get_object()
+        _may_change(request, street.district_id)
         data = _input(geo.StreetUpdateInput, request)
         geography_services.street_update(by=request.user, street=street, name=data["name"])
         return Response(self.get_serializer(self.get_queryset().get(pk=street.pk)).data)
@@ -197,6 +208,7 @@ class CommunityViewSet(ScopedReadOnlyViewSet):
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         community = self.get_object()
+        _may_change(request, community.street.district_id)
         data = _input(geo.CommunityUpdateInput, request)
         street = community.street
         if "street" in data:
@@ -246,6 +258,7 @@ class AreaSetupViewSet(views.AreaViewSet):
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         area = self.get_object()
+        _may_change(request, area.district_id)
         data = _input(geo.AreaInput, request, partial=True)
         geography_services.area_update(
             by=request.user,
@@ -312,6 +325,7 @@ class CompoundSetupViewSet(views.CompoundViewSet):
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         compound = self.get_object()
+        _may_change(request, compound.street.district_id)
         data = _input(geo.CompoundInput, request, partial=True)
         compound = geography_services.compound_update(
             by=request.user,
@@ -340,6 +354,7 @@ class CompoundSetupViewSet(views.CompoundViewSet):
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str | None = None) -> Response:
         kept = self.get_object()
+        _may_change(request, kept.street.district_id)
         data = _input(geo.MergeInput, request)
         duplicate = _in_scope(selectors.compound_list(user=request.user), data["duplicate"])
         record = geography_services.compound_merge(
@@ -400,6 +415,7 @@ class BuildingSetupViewSet(views.BuildingViewSet):
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         building = self.get_object()
+        _may_change(request, building.compound.street.district_id)
         data = _input(geo.BuildingInput, request, partial=True)
         if "compound" in data and data["compound"] != building.compound_id:
             raise serializers.ValidationError(

@@ -57,6 +57,7 @@ LEVELS: dict[str, str] = {
     **dict.fromkeys(
         [
             "street",
+            "community",
             "compound",
             "building",
             "project",
