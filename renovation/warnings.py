@@ -65,7 +65,8 @@ def confirmed_reason(reason: str, warnings: list[PlausibilityWarning]) -> str:
     if not warnings:
         return reason
     codes = ",".join(w.code for w in warnings)
-    return f"{reason} [{_('warnings confirmed')}: {codes}]"
+    label = _("warnings confirmed")
+    return f"{reason} [{label}: {codes}]"
 
 
 class ConfirmWarningsMixin(forms.Form):

@@ -99,7 +99,7 @@ def test_official_registers_a_compound_with_residents_unknown(official, street_a
     assert response.status_code == 302
     assert compound.residents is None
     page = official.get(compound.get_absolute_url()).content.decode()
-    assert "不详" in page or "not known" in page
+    assert "不详" in page  # Simplified Chinese by default
 
 
 def test_stale_compound_form_shows_the_conflict_and_saves_nothing(official, street_a):
@@ -125,6 +125,8 @@ def test_building_warning_asks_to_confirm_then_saves(official, street_a):
     html = first.content.decode()
     assert "building_households_above_compound" in html
     assert 'name="confirm_warnings"' in html
+    assert "确认无误，继续保存" in html
+    assert "多于所在小区" in html
     assert not Building.objects.exists()
 
     second = official.post(url, {**data, "confirm_warnings": "on"})
