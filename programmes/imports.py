@@ -36,6 +36,7 @@ from renovation.uploads import check_workbook
 from renovation.xlsx import Column, Table, write_workbook
 
 from . import stale
+from .census_warnings import census_warnings
 from .models import Area, Building, Community, Compound, District, Street
 
 if TYPE_CHECKING:
@@ -290,6 +291,9 @@ class CensusResult:
     communities_new: int = 0
     areas_new: int = 0
     committed: bool = False
+    # Plausibility warnings (census_warnings.py): an import with warnings is written only
+    # when they are confirmed.
+    warnings: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -518,9 +522,17 @@ COMPOUND_UPDATABLE = [
 ]
 
 
-def census_import(*, user: User, district: District, upload, commit: bool = False) -> CensusResult:
+def census_import(
+    *,
+    user: User,
+    district: District,
+    upload,
+    commit: bool = False,
+    confirm_warnings: bool = False,
+) -> CensusResult:
     """Check (dry run) or import a census file for `district`. With `commit`, the rows are
-    written only when no row has an error; otherwise nothing is written."""
+    written only when no row has an error and any warnings are confirmed; otherwise nothing
+    is written."""
     require(
         can_approve_in_district(user, district.pk),
         _("Census imports are made by the district's officials."),
@@ -778,7 +790,8 @@ def census_import(*, user: User, district: District, upload, commit: bool = Fals
     result.areas_new = len(new_areas)
     if result.compound_rows + result.building_rows == 0 and not errors:
         errors.append(RowError("", None, "", "", _("The file has no rows to import.")))
-    if errors or not commit:
+    result.warnings = census_warnings(compound_plans, building_plans)
+    if errors or not commit or (result.warnings and not confirm_warnings):
         errors.sort(key=lambda e: (e.sheet, e.row or 0, e.column))
         return result
 
@@ -807,6 +820,10 @@ def _missing_columns(table: RawTable, missing: list[Field]) -> RowError:
     )
 
 
+# Blank cells that mean "not known" (stored as NULL on a new compound), not "none".
+KEEP_WHEN_BLANK = {"residents"}
+
+
 def _apply(obj, values: dict, keys: Iterable[str]) -> set[str]:
     """Set the values on the object; return the names of the fields that changed."""
     changed = set()
@@ -814,6 +831,8 @@ def _apply(obj, values: dict, keys: Iterable[str]) -> set[str]:
         value = values[key]
         if key == "code":
             value = value or getattr(obj, "code", None)  # a blank code keeps the known one
+        elif key in KEEP_WHEN_BLANK and value is None:
+            value = getattr(obj, key, None)  # blank is unknown: a figure on record stays
         elif value is None:
             value = _default(obj, key)
         if getattr(obj, key) != value:
@@ -926,7 +945,10 @@ def _write(
         now = timezone.now()
         for compound in updated:
             compound.updated_at = now
-        _bulk_update(updated, Compound, [*sorted(fields), "updated_at"], user=user, reason=reason)
+            compound.version += 1  # a form opened before the import now conflicts
+        _bulk_update(
+            updated, Compound, [*sorted(fields), "updated_at", "version"], user=user, reason=reason
+        )
     # The registry counts in the statistics (compounds, households, eligibility): mark the
     # streets and areas it touched, as every service does with what it changes.
     stale.mark_dirty(
@@ -951,6 +973,7 @@ def _write(
         if changed:
             building.updated_by = user
             building.updated_at = timezone.now()
+            building.version += 1
             building_fields |= changed
             changed_buildings.append(building)
     if new_buildings:
@@ -965,7 +988,7 @@ def _write(
         _bulk_update(
             changed_buildings,
             Building,
-            [*sorted(building_fields), "updated_by", "updated_at"],
+            [*sorted(building_fields), "updated_by", "updated_at", "version"],
             user=user,
             reason=reason,
         )

@@ -98,6 +98,7 @@ class Street(models.Model):
     name = models.CharField(_("name"), max_length=64)
 
     objects = StreetQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("street office")
@@ -121,6 +122,7 @@ class Community(models.Model):
     name = models.CharField(_("name"), max_length=64)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("community")
@@ -148,6 +150,7 @@ class Area(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = AreaQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("area")
@@ -212,7 +215,8 @@ class Compound(Audited):
     )
     building_count = models.PositiveIntegerField(_("buildings"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
-    residents = models.PositiveIntegerField(_("residents"), default=0)
+    # NULL: not known (a blank census cell), never read as 0.
+    residents = models.PositiveIntegerField(_("residents"), null=True, blank=True)
     floor_area = models.DecimalField(
         _("floor area (m²)"), max_digits=12, decimal_places=2, default=ZERO
     )
@@ -248,6 +252,7 @@ class Compound(Audited):
         editable=False,
         related_name="+",
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CompoundQuerySet.as_manager()
     history = HistoricalRecords()
@@ -308,6 +313,7 @@ class Building(Audited):
     households = models.PositiveIntegerField(_("households"), default=0)
     has_elevator = models.BooleanField(_("has elevator"), default=False)
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = BuildingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -1021,3 +1027,7 @@ class SiteProblem(Audited):
         return self.status == self.Status.OPEN and self.created_at < timezone.now() - (
             timezone.timedelta(hours=hours)
         )
+
+
+# Models kept in their own modules (this one is long enough), importable from here.
+from .geography_models import CompoundMerge  # noqa: E402, F401

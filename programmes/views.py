@@ -28,6 +28,7 @@ from renovation.access import (
 )
 from renovation.api.caching import query_digest, remember
 from renovation.errors import ConflictError
+from renovation.warnings import WarningsNotConfirmed
 
 from . import selectors, services
 from .filters import CompoundFilter
@@ -51,6 +52,13 @@ def run_service(form, service: Callable[..., Any], **kwargs) -> tuple[Any, int]:
     except ConflictError as error:
         form.add_error(None, error.message)
         return None, CONFLICT
+    except WarningsNotConfirmed as error:
+        # Shown above the form with the "confirmed" checkbox (templates/_warnings.html).
+        if hasattr(form, "show_warnings"):
+            form.show_warnings(error.warnings)
+        else:
+            form.add_error(None, error.messages)
+        return None, 200
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():

@@ -124,3 +124,12 @@ def can_enter_historical_record(user: User, district_id: int) -> bool:
     """A project that started or finished in the past is entered with its dates, its gates
     waived on the official's word, by the district's officials (who approve stage changes)."""
     return can_approve_in_district(user, district_id)
+
+
+def can_set_up_geography(user: User, district_id: int) -> bool:
+    """District officials set up their own district's streets, communities, areas, compounds
+    and buildings, and merge its duplicate compounds (street officers report on them): the
+    same rule as the rest of a district's set-up."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return can_set_up_in_district(user, district_id)

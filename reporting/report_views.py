@@ -294,7 +294,11 @@ def census_import(request: HttpRequest) -> HttpResponse:
         else:
             commit = request.POST.get("action") == "commit"
             result = imports.census_import(
-                user=request.user, district=district, upload=upload, commit=commit
+                user=request.user,
+                district=district,
+                upload=upload,
+                commit=commit,
+                confirm_warnings=request.POST.get("confirm_warnings") == "on",
             )
             committed = result.committed
             if committed:

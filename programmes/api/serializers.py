@@ -115,6 +115,7 @@ class CompoundSerializer(serializers.ModelSerializer):
             "survey_status",
             *Compound.PROBLEM_FLAGS,
             "current_project",
+            "version",
         ]
 
 
@@ -133,6 +134,7 @@ class BuildingSerializer(serializers.ModelSerializer):
             "households",
             "has_elevator",
             "year_built",
+            "version",
         ]
 
 

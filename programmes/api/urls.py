@@ -2,14 +2,16 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import setup_views, views
+from . import geography_views, setup_views, views
 
 router = SimpleRouter()
 router.register("districts", views.DistrictViewSet, basename="district")
-router.register("streets", views.StreetViewSet, basename="street")
-router.register("areas", views.AreaViewSet, basename="area")
-router.register("compounds", views.CompoundViewSet, basename="compound")
-router.register("buildings", views.BuildingViewSet, basename="building")
+# Geography set-up (issue 13): the read-only viewsets with POST, PATCH and the merge.
+router.register("streets", geography_views.StreetSetupViewSet, basename="street")
+router.register("communities", geography_views.CommunityViewSet, basename="community")
+router.register("areas", geography_views.AreaSetupViewSet, basename="area")
+router.register("compounds", geography_views.CompoundSetupViewSet, basename="compound")
+router.register("buildings", geography_views.BuildingSetupViewSet, basename="building")
 router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("work-types", views.WorkTypeViewSet, basename="work-type")

@@ -30,6 +30,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from renovation.errors import ConflictError
+from renovation.warnings import CONFIRM_FIELD, WarningsNotConfirmed
 
 
 class Conflict(exceptions.APIException):
@@ -39,6 +40,21 @@ class Conflict(exceptions.APIException):
         "then repeat your change."
     )
     default_code = "conflict"
+
+
+class WarningsToConfirm(exceptions.APIException):
+    """Plausibility warnings (renovation/warnings.py): send again with `confirm_warnings: true`."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = gettext_lazy(
+        "Please check the figures: nothing was saved. If they are right, send the request again "
+        "with confirm_warnings: true."
+    )
+    default_code = "warnings"
+
+    def __init__(self, error: WarningsNotConfirmed) -> None:
+        super().__init__()
+        self.warnings = error.warnings
 
 
 def django_validation_errors(error: DjangoValidationError) -> dict[str, list[str]]:
@@ -54,6 +70,8 @@ def django_validation_errors(error: DjangoValidationError) -> dict[str, list[str
 def _as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, ConflictError):
         return Conflict(exc.message)
+    if isinstance(exc, WarningsNotConfirmed):
+        return WarningsToConfirm(exc)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(django_validation_errors(exc))
     if isinstance(exc, PermissionDenied):
@@ -124,6 +142,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         response["Retry-After"] = str(max(1, int(-(-exc.wait // 1))))
     response.data = error_body(response.status_code, _code(exc), detail, errors)
+    if isinstance(exc, WarningsToConfirm):
+        # The one addition to the error shape: each warning with its own code.
+        response.data["errors"] = {CONFIRM_FIELD: [str(w.message) for w in exc.warnings]}
+        response.data["warnings"] = [w.as_dict() for w in exc.warnings]
     return response
 
 

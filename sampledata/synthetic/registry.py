@@ -172,6 +172,7 @@ def _buildings(compound: CompoundRec, rng, ids: Ids, rows: Rows, clock: Clock, s
                 households,
                 tall or rng.random() < 0.03,
                 compound.year_built,
+                1,
             ),
         )
 
@@ -204,5 +205,6 @@ def write_compounds(compounds: list[CompoundRec], rows: Rows, clock: Clock, syst
                 *c.flags,
                 "",
                 c.current_project_id,
+                1,
             ),
         )

@@ -31,11 +31,11 @@ SPEC: dict[str, tuple[str, str]] = {
         "@ code name address street_id community_id area_id year_built building_count "
         "households residents floor_area latitude longitude survey_status "
         "flag_incomplete_functions flag_ageing_facilities flag_poor_quality "
-        "flag_poor_management flag_safety_hazard notes current_project_id",
+        "flag_poor_management flag_safety_hazard notes current_project_id version",
     ),
     "building": (
         "programmes.Building",
-        "@ compound_id name floors units households has_elevator year_built",
+        "@ compound_id name floors units households has_elevator year_built version",
     ),
     "programme": (
         "programmes.Programme",

@@ -410,7 +410,58 @@ RULES: list[Rule] = [
     api_detail("street", "street"),
     api_list("area"),
     api_detail("area", "area"),
+    api_list("community"),
+    api_detail("community", "community"),
     api_list("compound"),
+    # Geography set-up (issue 13): the district's officials create and change; a record (or a
+    # district, street or compound named in the body) outside the reader's scope is a 404.
+    *(
+        api(
+            f"{basename}-list",
+            {"POST": api_write(201, DO)},
+            body=body,
+            scoped=True,
+            writes=True,
+            variant="create",
+        )
+        for basename, body in (
+            ("street", lambda pick, world: {"name": "矩阵新街道", "district": pick("district").pk}),
+            (
+                "community",
+                lambda pick, world: {"name": "矩阵新社区", "street": pick("street").pk},
+            ),
+            ("area", lambda pick, world: {"name": "矩阵新片区", "district": pick("district").pk}),
+            ("compound", lambda pick, world: {"name": "矩阵新院", "street": pick("street").pk}),
+            (
+                "building",
+                lambda pick, world: {"name": "矩阵9栋", "compound": pick("compound").pk},
+            ),
+        )
+    ),
+    *(
+        api(
+            f"{basename}-detail",
+            {"PATCH": api_write(200, DO)},
+            obj=obj,
+            body=lambda pick, world, body=body: body,
+            writes=True,
+            variant="change",
+        )
+        for basename, obj, body in (
+            ("street", "street", {"name": "矩阵改名街道"}),
+            ("community", "community", {"name": "矩阵改名社区"}),
+            ("area", "area", {"name": "矩阵改名片区"}),
+            ("compound", "compound", {"households": 121}),
+            ("building", "building", {"households": 25}),
+        )
+    ),
+    # Merging a compound into itself is refused (400) after the role and scope checks.
+    api(
+        "compound-merge",
+        {"POST": api_write(400, DO)},
+        obj="compound",
+        body=lambda pick, world: {"duplicate": pick("compound").pk, "reason": "矩阵"},
+    ),
     # The API refuses a filter it cannot honour (400), like an id that does not exist.
     api(
         "compound-list",
@@ -881,6 +932,29 @@ RULES: list[Rule] = [
         "programmes:setup-work-type-edit",
         {"GET": form(DO), "POST": form(DO)},
         obj="work_type",
+    ),
+    # Geography set-up pages (区划与小区): the district's officials only.
+    *(
+        Rule(f"programmes:{name}", {"GET": form(DO), "POST": form(DO)})
+        for name in (
+            "geography",
+            "street-create",
+            "community-create",
+            "area-create",
+            "compound-create",
+        )
+    ),
+    *(
+        Rule(f"programmes:{name}", {"GET": form(DO), "POST": form(DO)}, obj=obj)
+        for name, obj in (
+            ("street-edit", "street"),
+            ("community-edit", "community"),
+            ("area-edit", "area"),
+            ("compound-edit", "compound"),
+            ("compound-merge", "compound"),
+            ("building-create", "compound"),
+            ("building-edit", "building"),
+        )
     ),
     # --- Governance pages -------------------------------------------------------------------
     Rule("governance:compound", {"GET": READ}, obj="compound"),

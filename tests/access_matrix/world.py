@@ -56,6 +56,7 @@ LEVELS: dict[str, str] = {
     **dict.fromkeys(
         [
             "street",
+            "community",
             "compound",
             "building",
             "project",
