@@ -14,6 +14,7 @@ v1_patterns = [
     path("", include("programmes.api.urls")),
     path("", include("funding.api.urls")),
     path("", include("governance.api.urls")),
+    path("", include("renovation.api.people_urls")),
 ]
 
 urlpatterns = [
