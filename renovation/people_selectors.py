@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from programmes.models import District, Street
 from renovation import access
 from renovation.api_keys import ApiKey
 from renovation.models import User
+
+# The geography lives in programmes (a layer above): reached through the user's own relations
+# rather than imported.
+District = User._meta.get_field("district").related_model
+Street = User._meta.get_field("street").related_model
 
 
 def managed_user_list(*, manager: User) -> QuerySet[User]:

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.signals import pre_create_historical_record
 
-from programmes.models import District, Street
 from renovation import access
 from renovation.api.caching import data_changed
 from renovation.api_keys import (
@@ -31,6 +30,11 @@ from renovation.api_keys import (
 )
 from renovation.errors import ConflictError
 from renovation.models import User
+
+# The geography lives in programmes (a layer above): reached through the user's own relations
+# rather than imported.
+District = User._meta.get_field("district").related_model
+Street = User._meta.get_field("street").related_model
 
 
 def _stamp(record, *, by: User, reason: str) -> None:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("reports/", include("programmes.report_urls")),
     path("statistics/", include("renovation.rollups.urls")),
     path("audit/", include("renovation.audit.urls")),
+    path("people/", include("renovation.people_urls")),
     path("", include("programmes.urls")),
     path("", include("governance.urls")),
 ]

@@ -30,6 +30,8 @@ def _managed_users(*, manager: User):
 class UserSerializer(serializers.ModelSerializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     active_keys = serializers.IntegerField(read_only=True, default=0)
+    # Blank when unknown: not validated as an address on the way out.
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = User
@@ -103,8 +105,12 @@ class ApiKeySerializer(serializers.ModelSerializer):
     owner_username = serializers.CharField(source="owner.username", read_only=True)
     permission_label = serializers.CharField(source="get_permission_display", read_only=True)
     status = serializers.SerializerMethodField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    revoked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    revoked_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ApiKey

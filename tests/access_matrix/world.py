@@ -41,6 +41,7 @@ from programmes.models import (
     ProgressReportLine,
     Stage,
 )
+from renovation import people_services
 from renovation.models import User
 from renovation.rollups import services as rollups
 from tests import factories
@@ -57,6 +58,7 @@ LEVELS: dict[str, str] = {
     **dict.fromkeys(
         [
             "street",
+            "account",
             "compound",
             "building",
             "project",
@@ -83,9 +85,11 @@ LEVELS: dict[str, str] = {
         STREET,
     ),
     **dict.fromkeys(
-        ["district", "programme", "area", "bond", "funding_source", "batch", "rule"], DISTRICT
+        ["district", "programme", "area", "bond", "funding_source", "batch", "rule", "api_key"],
+        DISTRICT,
     ),
     "city": CITY,
+    "province": CITY,  # set N's city is in another province
     # Records that belong to a user rather than a place: "ours" is the reader's own.
     **dict.fromkeys(["export_job", "notification"], OWN),
 }
@@ -169,7 +173,9 @@ def _district_records(*, district, official, today) -> dict[str, Any]:
         amount="100000.00",
     )
     bond = funding.commitment_approve(commitment=bond, by=official)
+    api_key, _secret = people_services.api_key_issue(by=official, name=f"{district.name}统计")
     return {
+        "api_key": api_key,
         "district": district,
         "programme": programme,
         "batch": batch,
@@ -376,6 +382,11 @@ def _record_set(key, *, street, officer, official, district_records, today) -> R
         {
             **district_records,
             "city": street.district.city,
+            "province": street.district.city.province,
+            # An account the district's officials manage (never one of the readers).
+            "account": factories.UserFactory(
+                username=f"account-{key}", role=User.Role.STREET_OFFICER, street=street
+            ),
             "street": street,
             "community": community,
             "compound": compound,
