@@ -342,6 +342,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "programmes.models.Stage",
         "CategoryEnum": "programmes.models.Category",
+        "UserRoleEnum": "renovation.models.User.Role",
+        "CommitteeMemberRoleEnum": "governance.models.CommitteeMember.Role",
     },
 }
 

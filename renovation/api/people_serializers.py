@@ -5,6 +5,8 @@ exactly like an id that does not exist."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from renovation import access, people_selectors
@@ -12,6 +14,7 @@ from renovation.api_keys import ApiKey
 from renovation.models import User
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedField(serializers.PrimaryKeyRelatedField):
     """A primary key among what the request's user manages (the queryset is built per request)."""
 
