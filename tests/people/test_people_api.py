@@ -254,3 +254,30 @@ def test_another_districts_key_is_a_404(official_api, other_district_official):
     assert official_api.post(revoke, {"reason": "x"}, format="json").status_code == 404
     key.refresh_from_db()
     assert key.revoked_at is None
+
+
+def test_patch_to_a_wider_role_is_refused(official_api, street_officer, district):
+    url = reverse("api:user-detail", args=[street_officer.pk])
+    response = official_api.patch(url, {"role": "auditor", "district": district.pk}, format="json")
+    assert response.status_code == 400
+    street_officer.refresh_from_db()
+    assert street_officer.role == User.Role.STREET_OFFICER
+
+
+def test_superuser_flags_in_a_body_are_ignored(official_api, district):
+    response = official_api.post(
+        reverse("api:user-list"),
+        {
+            "username": "sneaky",
+            "password": PASSWORD,
+            "role": "district_official",
+            "district": district.pk,
+            "is_superuser": True,
+            "is_staff": True,
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    user = User.objects.get(username="sneaky")
+    assert not user.is_superuser
+    assert not user.is_staff
