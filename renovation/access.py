@@ -24,7 +24,9 @@ class ScopedQuerySet(models.QuerySet):
     """A queryset that can restrict itself to what a user may read.
 
     Subclasses set `scope_paths`: the lookup from the model to its street, district and city
-    (None where the model sits above that level, "" where the model *is* that level).
+    (None where the model sits above that level, "" where the model *is* that level). The path
+    to the province follows from the city's (`province_path`) unless a "province" key says
+    otherwise.
     """
 
     scope_paths: ClassVar[dict[str, str | None]] = {
@@ -42,6 +44,16 @@ def _lookup(path: str | None) -> str | None:
     if path is None:
         return None
     return path or "pk"
+
+
+def province_path(paths: dict[str, str | None]) -> str | None:
+    """The lookup from a model to its province: given, or one step beyond its city."""
+    if "province" in paths:
+        return paths["province"]
+    city = paths.get("city")
+    if city is None:
+        return None
+    return "province" if city == "" else f"{city}__province"
 
 
 def scope_q(user: User | None, paths: dict[str, str | None]) -> Q:
@@ -66,6 +78,9 @@ def scope_q(user: User | None, paths: dict[str, str | None]) -> Q:
         return Q(**{city_lookup: user.district.city_id}) if city_lookup else NOTHING
     if user.city_id:
         return Q(**{city_lookup: user.city_id}) if city_lookup is not None else NOTHING
+    if user.province_id:
+        province_lookup = province_path(paths)
+        return Q(**{province_lookup: user.province_id}) if province_lookup else NOTHING
     if user.role in (user.Role.CITY_VIEWER, user.Role.API_CLIENT):
         return Q()  # an unscoped viewer reads the whole instance
     return NOTHING
@@ -113,6 +128,83 @@ def is_read_only_role(user: User) -> bool:
         and not user.is_superuser
         and user.role in (user.Role.API_CLIENT, user.Role.AUDITOR)
     )
+
+
+# --- People and API keys (delegated administration) -----------------------------------------
+#
+# District officials manage the people and keys of their own district: they create, re-scope,
+# deactivate and reset the passwords of street officers, colleagues and API clients there, and
+# issue and revoke keys. Never beyond their district, never a role or scope above their own,
+# never a superuser or staff account, never themselves (their own account is changed by a
+# colleague or the platform administrator).
+
+
+def can_manage_people(user: User) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == user.Role.DISTRICT_OFFICIAL and user.district_id is not None
+
+
+def managed_users_q(manager: User) -> Q:
+    """The accounts `manager` may see and change on the people pages and `/api/v1/users/`."""
+    if not can_manage_people(manager):
+        return NOTHING
+    if manager.is_superuser:
+        return Q(is_superuser=False)
+    district = manager.district_id
+    return (Q(district_id=district) | Q(street__district_id=district)) & Q(
+        is_superuser=False, is_staff=False
+    )
+
+
+def managed_keys_q(manager: User) -> Q:
+    """The API keys `manager` may list and revoke: those issued in its district."""
+    if not can_manage_people(manager):
+        return NOTHING
+    if manager.is_superuser:
+        return Q()
+    return Q(district_id=manager.district_id)
+
+
+def assignable_roles(manager: User) -> list[str]:
+    """Roles `manager` may give: its own (colleagues) and those below it, never a reader of a
+    wider scope (city viewers, auditors) nor platform administration."""
+    from renovation.models import User as UserModel
+
+    roles = [
+        UserModel.Role.STREET_OFFICER,
+        UserModel.Role.DISTRICT_OFFICIAL,
+        UserModel.Role.API_CLIENT,
+    ]
+    if manager.is_superuser:
+        roles += [UserModel.Role.CITY_VIEWER, UserModel.Role.AUDITOR]
+    return [str(role) for role in roles]
+
+
+def may_scope_to_district(manager: User, district_id: int | None) -> bool:
+    """A district (or a street of it) `manager` may give a user or a key."""
+    if manager.is_superuser:
+        return True
+    return district_id is not None and district_id == manager.district_id
+
+
+# API keys: a read key reads; a progress key also writes what a street office files on site.
+PROGRESS_WRITE_ENDPOINTS = frozenset(
+    {
+        "project-progress-reports",
+        "progress-report-photos",
+        "project-site-problems",
+        "site-problem-close",
+    }
+)
+
+
+def key_allows_write(permission: str, url_name: str | None) -> bool:
+    """Whether a key with `permission` may send a write to the endpoint named `url_name`
+    (what the key's holder may do is then checked by the services, as for any request)."""
+    return permission == "write_progress" and url_name in PROGRESS_WRITE_ENDPOINTS
 
 
 def require(allowed: bool, message: str | None = None) -> None:

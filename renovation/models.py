@@ -6,13 +6,41 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+
+class UserHistoryScope(models.Model):
+    """Where a user sat when a history row was written (filled by a signal in
+    renovation/people_services.py), so that the audit trail can scope user rows like any other
+    record: a district's auditor sees the changes to its district's people."""
+
+    scope_district = models.ForeignKey(
+        "programmes.District",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scope_city = models.ForeignKey(
+        "programmes.City",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class User(AbstractUser):
     """A person (or an API client) with one role and one geographic scope.
 
-    The scope is the narrowest of street, district and city that is set; a city viewer or API
-    client with none set reads the whole instance (a provincial or national view).
+    The scope is the narrowest of street, district, city and province that is set; a city
+    viewer or API client with none set reads the whole instance (a national view). A province
+    (省住建厅) is a scope for viewers, API clients and auditors only.
     """
 
     class Role(models.TextChoices):
@@ -26,6 +54,14 @@ class User(AbstractUser):
 
     role = models.CharField(
         _("role"), max_length=32, choices=Role.choices, default=Role.CITY_VIEWER
+    )
+    province = models.ForeignKey(
+        "programmes.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
     )
     city = models.ForeignKey(
         "programmes.City",
@@ -52,8 +88,16 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Bumped by the people services (renovation/people_services.py): a stale form or PATCH is
+    # a conflict. Logins and Django's own saves leave it alone.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = UserManager()
+    # Who created, re-scoped, deactivated a user, and why (renovation/people_services.py);
+    # never the password hash, and not the login time (see save()).
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], bases=[UserHistoryScope]
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -68,11 +112,25 @@ class User(AbstractUser):
                 condition=~Q(role="street_officer") | Q(street__isnull=False),
                 name="user_street_officer_has_street",
             ),
-            # An auditor audits a city or a district: never the whole instance by omission.
+            # An auditor audits a province, a city or a district: never the whole instance by
+            # omission.
             models.CheckConstraint(
                 condition=~Q(role="auditor")
-                | (Q(street__isnull=True) & (Q(city__isnull=False) | Q(district__isnull=False))),
-                name="user_auditor_has_city_or_district",
+                | (
+                    Q(street__isnull=True)
+                    & (
+                        Q(province__isnull=False)
+                        | Q(city__isnull=False)
+                        | Q(district__isnull=False)
+                    )
+                ),
+                name="user_auditor_has_scope",
+            ),
+            # A province is read (viewers, API clients, auditors), never administered.
+            models.CheckConstraint(
+                condition=Q(province__isnull=True)
+                | Q(role__in=["city_viewer", "api_client", "auditor"]),
+                name="user_province_scope_reads_only",
             ),
         ]
 
@@ -85,10 +143,20 @@ class User(AbstractUser):
         """Human name of what this user may see, for the page header."""
         if self.is_superuser:
             return str(_("All"))
-        for level in (self.street, self.district, self.city):
+        for level in (self.street, self.district, self.city, self.province):
             if level is not None:
                 return str(level)
         return str(_("All"))
+
+    def save(self, *args, **kwargs) -> None:
+        # A login stamps last_login on every sign-in: not a change anyone audits.
+        if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
 
 
 class Audited(models.Model):
@@ -123,9 +191,11 @@ class Audited(models.Model):
 
 class ScopeKind(models.TextChoices):
     """What a snapshot covers. Street, area, district and programme figures are computed from
-    source; city and national ("all") figures are the sums of their districts."""
+    source; city and national ("all") figures are the sums of their districts, province figures
+    the sums of their cities."""
 
     ALL = "all", pgettext_lazy("statistics scope", "All")
+    PROVINCE = "province", pgettext_lazy("statistics scope", "Province")
     CITY = "city", pgettext_lazy("statistics scope", "City")
     DISTRICT = "district", pgettext_lazy("statistics scope", "District")
     STREET = "street", pgettext_lazy("statistics scope", "Street office")

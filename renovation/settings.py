@@ -291,6 +291,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "renovation.api.permissions.ApiClientReadOnly",
+        "renovation.api.permissions.ApiKeyPermission",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -326,7 +327,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Registry, programmes, projects, progress, site problems and statistics of the old "
         "residential compound renovation platform (城镇老旧小区改造). Authenticate with "
-        "`Authorization: Token <key>` (keys are created and revoked in admin) or the browser "
+        "`Authorization: Token <key>` (named keys issued and revoked by district officials, "
+        "with an expiry; see `/api/v1/api-keys/`) or the browser "
         "session. Errors share one JSON shape; lists are paginated with an RFC 8288 `Link` "
         "header and can be downloaded as CSV with `?format=csv` or `Accept: text/csv`."
     ),
@@ -342,6 +344,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "programmes.models.Stage",
         "CategoryEnum": "programmes.models.Category",
+        "UserRoleEnum": "renovation.models.User.Role",
+        "CommitteeMemberRoleEnum": "governance.models.CommitteeMember.Role",
     },
 }
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("reports/", include("reporting.report_urls")),
     path("statistics/", include("reporting.rollups.urls")),
     path("audit/", include("reporting.audit.urls")),
+    path("people/", include("renovation.people_urls")),
     path("", include("programmes.urls")),
     path("", include("governance.urls")),
 ]

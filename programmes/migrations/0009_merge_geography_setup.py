@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0006_geography_setup_versions_history_merges'),
-        ('programmes', '0008_merge_setup_and_history'),
+        ("programmes", "0006_geography_setup_versions_history_merges"),
+        ("programmes", "0008_merge_setup_and_history"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from renovation.access import key_allows_write
+from renovation.api_keys import ApiKey
 from renovation.models import User
 
 
@@ -27,3 +29,21 @@ class ApiClientReadOnly(BasePermission):
             self.message = _("Auditors read; they change nothing.")
             return False
         return user.role != User.Role.API_CLIENT
+
+
+class ApiKeyPermission(BasePermission):
+    """A named key narrows what its holder may do: a read key reads; a progress key also files
+    progress reports, their photos and site problems (renovation.access.key_allows_write)."""
+
+    message = _("This API key only reads.")
+
+    def has_permission(self, request: Request, view) -> bool:
+        key = request.auth
+        if request.method in SAFE_METHODS or not isinstance(key, ApiKey):
+            return True
+        match = getattr(request, "resolver_match", None)
+        if key_allows_write(key.permission, match.url_name if match else None):
+            return True
+        if key.permission == ApiKey.Permission.WRITE_PROGRESS:
+            self.message = _("This API key reads, and files progress and site problems only.")
+        return False

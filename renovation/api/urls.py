@@ -15,6 +15,7 @@ v1_patterns = [
     path("", include("funding.api.urls")),
     path("", include("governance.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("renovation.api.people_urls")),
 ]
 
 urlpatterns = [

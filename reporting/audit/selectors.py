@@ -25,12 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.masking import mask_name, mask_phone
-from renovation.access import NOTHING, scope_q
+from renovation.access import NOTHING, province_path, scope_q
 
 if TYPE_CHECKING:
     from renovation.models import User
 
-AUDITED_APPS = ("programmes", "funding", "governance")
+AUDITED_APPS = ("renovation", "programmes", "funding", "governance")
 
 # History rows of models whose queryset has no scope paths of its own: the path from the
 # historical row to its street, district and city (None where the record sits above it).
@@ -61,6 +61,10 @@ EXTRA_SCOPE_PATHS: dict[str, dict[str, str | None]] = {
         "city": "programme__district__city",
     },
     "governance.voteruleset": {"street": None, "district": None, "city": "city"},
+    # People and API keys: where the account sat when it changed (stamped on its history row),
+    # and where a key was issued.
+    "renovation.user": {"street": "street", "district": "scope_district", "city": "scope_city"},
+    "renovation.apikey": {"street": None, "district": "district", "city": "city"},
     "governance.voterule": {"street": None, "district": None, "city": "rule_set__city"},
 }
 
@@ -71,7 +75,7 @@ PERSONAL_FIELDS = {
 
 # Bookkeeping that changes on every save and says nothing to a reader of the audit trail.
 NOISE = frozenset({"created_at", "updated_at", "created_by", "updated_by", "version"})
-LABEL_FIELDS = ("title", "name", "code")
+LABEL_FIELDS = ("title", "name", "code", "username")
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ def audited_models() -> dict[str, AuditedModel]:
             )
             if paths is None:
                 continue  # unscoped data (catalogues): not part of any scope's trail
+            paths = {**paths, "province": province_path(paths)}
             # On a history row "pk" is the history id: the record's own id is "id".
             paths = {level: ("id" if path == "" else path) for level, path in paths.items()}
             found[key] = AuditedModel(key=key, model=model, history=history.model, paths=paths)

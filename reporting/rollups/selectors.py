@@ -20,7 +20,16 @@ from django.utils.translation import pgettext
 from funding.models import Kind
 from funding.selectors import FundingMix
 from governance.selectors import DashboardPanel, Indicators, StreetIndicators
-from programmes.models import Area, City, District, Programme, SiteProblem, Street, WorkType
+from programmes.models import (
+    Area,
+    City,
+    District,
+    Programme,
+    Province,
+    SiteProblem,
+    Street,
+    WorkType,
+)
 from programmes.selectors import Dashboard, StreetRow, YearFigures
 from renovation.models import ScopeKind
 
@@ -49,12 +58,15 @@ def scope_of(user: User) -> tuple[str, int] | None:
         return ScopeKind.DISTRICT, user.district_id
     if user.city_id:
         return ScopeKind.CITY, user.city_id
+    if user.province_id:
+        return ScopeKind.PROVINCE, user.province_id
     if user.role in (user.Role.CITY_VIEWER, user.Role.API_CLIENT):
         return ScopeKind.ALL, 0
     return None
 
 
 SCOPE_MODELS = {
+    ScopeKind.PROVINCE: Province,
     ScopeKind.CITY: City,
     ScopeKind.DISTRICT: District,
     ScopeKind.STREET: Street,
@@ -74,6 +86,14 @@ CITY_PATH = {
     ScopeKind.STREET: "district__city",
     ScopeKind.AREA: "district__city",
     ScopeKind.PROGRAMME: "district__city",
+}
+PROVINCE_PATH = {
+    ScopeKind.PROVINCE: "pk",
+    ScopeKind.CITY: "province",
+    ScopeKind.DISTRICT: "city__province",
+    ScopeKind.STREET: "district__city__province",
+    ScopeKind.AREA: "district__city__province",
+    ScopeKind.PROGRAMME: "district__city__province",
 }
 
 
@@ -97,7 +117,8 @@ def scope_in_reach(*, user: User, kind: str, pk: int) -> Scope:
 
     Street officers read their own street only: a district or area also holds other streets'
     figures. District officials read their district and what lies inside it; city viewers
-    their city and what lies inside it; unscoped viewers everything."""
+    their city and what lies inside it; province viewers their province and what lies inside
+    it; unscoped viewers everything."""
     own = scope_of(user)
     if own is None or kind not in ScopeKind.values:
         raise LookupError(kind)
@@ -113,7 +134,10 @@ def scope_in_reach(*, user: User, kind: str, pk: int) -> Scope:
         path = DISTRICT_PATH.get(kind)
         objects = objects.filter(**{path: own_pk}) if path else objects.none()
     elif own_kind == ScopeKind.CITY:
-        objects = objects.filter(**{CITY_PATH[kind]: own_pk})
+        path = CITY_PATH.get(kind)
+        objects = objects.filter(**{path: own_pk}) if path else objects.none()
+    elif own_kind == ScopeKind.PROVINCE:
+        objects = objects.filter(**{PROVINCE_PATH[kind]: own_pk})
     obj = objects.filter(pk=pk).first()
     if obj is None:
         raise LookupError(kind)
@@ -125,6 +149,7 @@ def scope_in_reach(*, user: User, kind: str, pk: int) -> Scope:
 # itself. Areas and programmes compare nothing.
 CHILD_UNITS = {
     ScopeKind.ALL: (ScopeKind.CITY, None),
+    ScopeKind.PROVINCE: (ScopeKind.CITY, "province"),
     ScopeKind.CITY: (ScopeKind.DISTRICT, "city"),
     ScopeKind.DISTRICT: (ScopeKind.STREET, "district"),
     ScopeKind.STREET: (ScopeKind.STREET, "pk"),

@@ -24,7 +24,7 @@ from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from funding.stale import mark_dirty
-from programmes.models import Area, City, District, Programme, Street
+from programmes.models import Area, City, District, Programme, Province, Street
 from renovation.models import DirtyScope, ScopeKind
 
 from ..models import RollupRun, ScopeSnapshot
@@ -216,6 +216,7 @@ def rollup_full(*, run: RollupRun | None = None, as_of: dt.date | None = None) -
         for pk in City.objects.values_list("pk", flat=True)
     }
     prepared.append(prepare(ScopeKind.CITY, cities, as_of=as_of, now=now))
+    prepared.append(prepare(ScopeKind.PROVINCE, provinces_of(cities), as_of=as_of, now=now))
     prepared.append(
         prepare(ScopeKind.ALL, {0: total(ScopeKind.ALL, cities.values())}, as_of=as_of, now=now)
     )
@@ -283,6 +284,25 @@ def rollup_refresh(*, task_id: str = "", as_of: dt.date | None = None) -> Rollup
         for city in cities:
             city_rows.setdefault(city, empty_figures(ScopeKind.CITY))
         written += upsert(ScopeKind.CITY, city_rows, as_of=as_of, now=now)
+        # Provinces add up their cities' latest figures, as cities add up their districts.
+        provinces = set(
+            City.objects.filter(pk__in=cities).values_list("province_id", flat=True)
+        ) | set(
+            Province.objects.exclude(
+                pk__in=ScopeSnapshot.objects.filter(scope_kind=ScopeKind.PROVINCE).values(
+                    "scope_id"
+                )
+            ).values_list("pk", flat=True)
+        )
+        province_rows = {
+            province: total(ScopeKind.PROVINCE, parts)
+            for province, parts in latest_figures(
+                ScopeKind.CITY, City.objects.filter(province__in=provinces), group="province_id"
+            ).items()
+        }
+        for province in provinces:
+            province_rows.setdefault(province, empty_figures(ScopeKind.PROVINCE))
+        written += upsert(ScopeKind.PROVINCE, province_rows, as_of=as_of, now=now)
         national = latest_figures(ScopeKind.CITY, City.objects.all(), group=None)
         written += upsert(
             ScopeKind.ALL, {0: total(ScopeKind.ALL, national.get(None, []))}, as_of=as_of, now=now
@@ -292,6 +312,19 @@ def rollup_refresh(*, task_id: str = "", as_of: dt.date | None = None) -> Rollup
     _finish(run, written)
     run.refresh_from_db()
     return run
+
+
+def provinces_of(cities: dict[int, Figures]) -> dict[int, Figures]:
+    """Every province's figures: the sum of its cities' (a province without cities has
+    empty figures)."""
+    by_province: dict[int, list[Figures]] = defaultdict(list)
+    for city, province in City.objects.values_list("pk", "province_id"):
+        if city in cities:
+            by_province[province].append(cities[city])
+    return {
+        pk: total(ScopeKind.PROVINCE, by_province.get(pk, []))
+        for pk in Province.objects.values_list("pk", flat=True)
+    }
 
 
 def latest_figures(kind: str, scopes, *, group: str | None) -> dict[int | None, list[Figures]]:

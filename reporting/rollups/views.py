@@ -21,6 +21,7 @@ from . import selectors, services
 
 PROBLEMS_OF = {
     ScopeKind.ALL: None,
+    ScopeKind.PROVINCE: "project__compound__street__district__city__province",
     ScopeKind.CITY: "project__compound__street__district__city",
     ScopeKind.DISTRICT: "project__compound__street__district",
     ScopeKind.STREET: "project__compound__street",

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -119,11 +120,18 @@ def ensure_users(geo_by_district: dict[str, Geo]) -> list[tuple[str, str, str]]:
             f"{qingyang.district.name}{caotang.name}",
         ),
         ("api", {"role": User.Role.API_CLIENT, "city": chengdu}, chengdu.name),
+        # 省住建厅: reads every city of the province.
+        (
+            "province",
+            {"role": User.Role.CITY_VIEWER, "province": chengdu.province},
+            chengdu.province.name,
+        ),
         ("auditor", {"role": User.Role.AUDITOR, "city": chengdu}, chengdu.name),
     ]
     table = []
     for username, fields, scope in rows:
         defaults = {
+            "province": None,
             "city": None,
             "district": None,
             "street": None,
@@ -132,9 +140,15 @@ def ensure_users(geo_by_district: dict[str, Geo]) -> list[tuple[str, str, str]]:
             "is_active": True,
             **fields,
         }
-        user, _ = User.objects.update_or_create(username=username, defaults=defaults)
-        user.set_password(S.DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        # Saved only when something differs: a save adds a history row (users are audited),
+        # and loading the demo again must change nothing. The password is reset in place.
+        user = User.objects.filter(username=username).first() or User(username=username)
+        changed = user.pk is None or any(getattr(user, k) != v for k, v in defaults.items())
+        if changed:
+            for name, value in defaults.items():
+                setattr(user, name, value)
+            user.save()
+        User.objects.filter(pk=user.pk).update(password=make_password(S.DEMO_PASSWORD))
         table.append((username, str(user.role), scope))
     return table
 

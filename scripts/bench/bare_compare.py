@@ -4,7 +4,9 @@ the snapshots the application wrote, scope by scope.
 Arranging is bookkeeping, not computing: every number comes from a SQL aggregate, except two
 figures that are defined as sums of districts and are lists or flags rather than numbers: the
 resident-contribution rows of a city (its districts' rows, concatenated) and the governance
-`present` flag of a city (the number of its districts that have governance records).
+`present` flag of a city (the number of its districts that have governance records). A
+province is by definition the sum of its cities, as in the rollup: its figures are added up
+from the cities' SQL figures.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from reporting.rollups.compute import empty_figures
+from reporting.rollups.compute import empty_figures, total
 
 Key = tuple[str, int]
 MEASURES = ("planned", "approved", "received", "spent")
@@ -88,6 +90,13 @@ def assemble(rows: Mapping[str, list[tuple]]) -> dict[Key, dict]:
             }
     _funding(rows, row)
     _governance(rows, row, result)
+    province_of = dict(rows.get("cities", []))
+    by_province: dict[int, list[dict]] = defaultdict(list)
+    for (kind, key), figures in result.items():
+        if kind == "city":
+            by_province[province_of[key]].append(figures)
+    for province, parts in by_province.items():
+        result[("province", province)] = total("province", parts)
     return result
 
 

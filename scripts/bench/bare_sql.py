@@ -298,6 +298,7 @@ def funding_statements() -> dict[str, tuple]:
         [],
     )
     sql["districts"] = ("SELECT id, city_id FROM programmes_district", [])
+    sql["cities"] = ("SELECT id, province_id FROM programmes_city", [])
     sql["collected"] = (
         rollup(
             """SELECT c.street_id, c.area_id, p.programme_id, cm.rule_id,

@@ -169,6 +169,13 @@ API_NO_METHOD = api_write(405, *SIGNED_IN)  # a method the endpoint does not off
 PUBLIC = expect(200, anon=200)
 
 
+def managers(status: int, *, anon: int, **kw: Any) -> Expect:
+    """People and keys: district officials (and the platform administrator) get `status`;
+    every other role is refused (403) before any account or key is looked up, on either side."""
+    refused = {role: 403 for role in SIGNED_IN if role not in (DO, SU)}
+    return expect(status, anon=anon, only=[DO], theirs_for=refused, **kw)
+
+
 # --- Rules ---------------------------------------------------------------------------------
 
 Pick = Callable[[str], Any]
@@ -746,6 +753,23 @@ RULES: list[Rule] = [
         {"GET": expect(200, anon=401, theirs=400)},
         query={"street": "street"},
     ),
+    # --- API: people and keys (district officials; everyone else 403 before any lookup) --
+    api("user-list", {"GET": managers(200, anon=401), "POST": managers(400, anon=401)}),
+    api(
+        "user-detail",
+        # An empty PATCH is a save without changes (the version moves on).
+        {"GET": managers(200, anon=401), "PATCH": managers(200, anon=401)},
+        obj="account",
+        writes=True,
+    ),
+    # No reason: 400. The account is active already: 400. No password: 400.
+    *(
+        api(f"user-{name}", {"POST": managers(400, anon=401)}, obj="account")
+        for name in ("deactivate", "reactivate", "password")
+    ),
+    api("api-key-list", {"GET": managers(200, anon=401), "POST": managers(400, anon=401)}),
+    api("api-key-detail", {"GET": managers(200, anon=401)}, obj="api_key"),
+    api("api-key-revoke", {"POST": managers(400, anon=401)}, obj="api_key"),
     # --- API: schema, docs, unknown paths -------------------------------------------------
     # The schema and its docs page are public (SERVE_PERMISSIONS AllowAny): no data in them.
     api("schema", {"GET": PUBLIC}),
@@ -884,6 +908,25 @@ RULES: list[Rule] = [
             ("area", {SO: 404}),
             ("programme", {SO: 404}),
             ("city", {SO: 404, DO: 404}),
+            # A province holds other cities: only province readers (and administrators).
+            ("province", {SO: 404, DO: 404, CV: 404, AC: 404, AU: 404}),
+        )
+    ),
+    # --- People and keys pages: district officials, within their district ------------------
+    Rule("people:index", {"GET": managers(200, anon=LOGIN)}),
+    Rule(
+        "people:user-create", {"GET": managers(200, anon=LOGIN), "POST": managers(200, anon=LOGIN)}
+    ),
+    Rule(
+        "people:key-create", {"GET": managers(200, anon=LOGIN), "POST": managers(200, anon=LOGIN)}
+    ),
+    *(
+        Rule(name, {"GET": managers(200, anon=LOGIN), "POST": managers(200, anon=LOGIN)}, obj=obj)
+        for name, obj in (
+            ("people:user-edit", "account"),
+            ("people:user-active", "account"),
+            ("people:user-password", "account"),
+            ("people:key-revoke", "api_key"),
         )
     ),
     # --- Programmes pages -------------------------------------------------------------------

@@ -39,6 +39,7 @@ from programmes.models import (
     ProgressReportLine,
     Stage,
 )
+from renovation import people_services
 from renovation.models import User
 from reporting.models import ExportJob, Notification
 from reporting.rollups import services as rollups
@@ -57,6 +58,7 @@ LEVELS: dict[str, str] = {
         [
             "street",
             "community",
+            "account",
             "compound",
             "building",
             "project",
@@ -93,10 +95,12 @@ LEVELS: dict[str, str] = {
             "batch",
             "rule",
             "work_type",
+            "api_key",
         ],
         DISTRICT,
     ),
     "city": CITY,
+    "province": CITY,  # set N's city is in another province
     # Records that belong to a user rather than a place: "ours" is the reader's own.
     **dict.fromkeys(["export_job", "notification"], OWN),
 }
@@ -180,7 +184,9 @@ def _district_records(*, district, official, today) -> dict[str, Any]:
         amount="100000.00",
     )
     bond = funding.commitment_approve(commitment=bond, by=official)
+    api_key, _secret = people_services.api_key_issue(by=official, name=f"{district.name}统计")
     return {
+        "api_key": api_key,
         "district": district,
         "programme": programme,
         "batch": batch,
@@ -389,6 +395,11 @@ def _record_set(key, *, street, officer, official, district_records, today) -> R
         {
             **district_records,
             "city": street.district.city,
+            "province": street.district.city.province,
+            # An account the district's officials manage (never one of the readers).
+            "account": factories.UserFactory(
+                username=f"account-{key}", role=User.Role.STREET_OFFICER, street=street
+            ),
             "street": street,
             "community": community,
             "compound": compound,

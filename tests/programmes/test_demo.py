@@ -308,6 +308,7 @@ def test_demo_users(demo):
         "street": ("street_officer", {"street__name": "草堂街道"}),
         "api": ("api_client", {"city__name": "成都市"}),
         "auditor": ("auditor", {"city__name": "成都市"}),
+        "province": ("city_viewer", {"province__name": "四川省", "city": None}),
     }
     for username, (role, scope) in expected.items():
         user = User.objects.get(username=username, **scope)
