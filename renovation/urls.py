@@ -33,3 +33,9 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("", include("governance.urls")),
 ]
+
+# Under /api/ these answer in the API's JSON error shape; elsewhere Django's pages.
+handler400 = "renovation.api.failures.bad_request"
+handler403 = "renovation.api.failures.permission_denied"
+handler404 = "renovation.api.failures.page_not_found"
+handler500 = "renovation.api.failures.server_error"
