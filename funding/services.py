@@ -26,6 +26,7 @@ from programmes.models import Batch, Programme, Project, WorkItem
 from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
+from renovation.validation import date_range_errors
 
 from .models import (
     SUBTYPE_KIND,
@@ -99,6 +100,10 @@ def check_not_future(day: dt.date | None, *, field: str) -> dt.date:
         raise ValidationError({field: _("Enter the date.")})
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
+    errors: dict[str, list[str]] = {}
+    date_range_errors(errors, field, day)  # from 1990: a year-1 date would not read back
+    if errors:
+        raise ValidationError(errors)
     return day
 
 

@@ -25,6 +25,7 @@ from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
 from renovation.uploads import check_minutes
+from renovation.validation import EARLIEST_DATE, PLAN_YEARS_AHEAD, date_range_errors
 
 from . import ballots as ballot_sheet
 from .models import (
@@ -96,6 +97,8 @@ def _check_version(locked: Any, version: int | None) -> None:
 def _not_in_future(errors: dict, key: str, day: dt.date | None, label: str) -> None:
     if day is None:
         errors.setdefault(key, []).append(_("Enter the date."))
+    elif day < EARLIEST_DATE:
+        date_range_errors(errors, key, day)
     elif day > timezone.localdate():
         errors.setdefault(key, []).append(
             _("%(label)s cannot be in the future.") % {"label": label}
@@ -143,6 +146,7 @@ def _committee_errors(
     if not name:
         errors["name"] = [_("Name the committee.")]
     _not_in_future(errors, "formed_on", formed_on, _("The date formed"))
+    date_range_errors(errors, "term_ends_on", term_ends_on, years_ahead=PLAN_YEARS_AHEAD)
     if formed_on and term_ends_on and term_ends_on < formed_on:
         errors["term_ends_on"] = [_("The term cannot end before the committee was formed.")]
     return errors
@@ -693,6 +697,8 @@ def suggestion_record(
     now = timezone.now()
     if received_at is not None and received_at > now:
         errors["received_at"] = [_("The time received cannot be in the future.")]
+    else:
+        date_range_errors(errors, "received_at", received_at)
     if errors:
         raise ValidationError(errors)
     suggestion = Suggestion(
@@ -915,6 +921,7 @@ def long_term_management_record(
         errors["starts_on"] = [
             _("Enter the date."),
         ]
+    date_range_errors(errors, "starts_on", starts_on, years_ahead=PLAN_YEARS_AHEAD)
     if decided_by is not None and decided_by.compound_id != compound.pk:
         errors["decided_by"] = [_("The vote belongs to another compound.")]
     if errors:
@@ -1009,6 +1016,8 @@ def _disclosure_errors(
     ):
         if value is None:
             errors[key] = [_("Enter the date.")]
+        else:
+            date_range_errors(errors, key, value, years_ahead=PLAN_YEARS_AHEAD)
     if errors:
         return errors
     if window_ends_on < window_starts_on:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
+from renovation.validation import EARLIEST_DATE, date_range_errors
 
 from .models import (
     ZERO,
@@ -331,6 +332,8 @@ def progress_report_file(
         add("report_date", _("Enter the report date."))
     elif report_date > today:
         add("report_date", _("The report date cannot be in the future."))
+    elif report_date < EARLIEST_DATE:
+        date_range_errors(errors, "report_date", report_date)
     elif project.started_on and report_date < project.started_on:
         add(
             "report_date",

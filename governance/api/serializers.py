@@ -28,6 +28,7 @@ from governance.models import (
 from governance.rules import share
 from governance.selectors import suggestion_contact
 from programmes.api.serializers import MAX_VERSION, UsernameField
+from renovation.api.fields import PlausibleDateTimeField
 
 MAX_ID = 2**63 - 1
 MAX_COUNT = 10**7  # as the page forms
@@ -648,7 +649,7 @@ class SuggestionInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=SUGGESTION_CHANNELS)
     text = serializers.CharField(max_length=4000)
     contact = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    received_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
 
 
 class SuggestionAssignInput(serializers.Serializer):
