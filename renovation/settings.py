@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "renovation.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Control characters are dropped from every posted form field (the API's parsers do it too).
+    "renovation.middleware.ControlCharacterMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -297,7 +299,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "renovation.api.renderers.CSVRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["renovation.api.parsers.CleanJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "renovation.api.pagination.LinkHeaderPagination",
     "DEFAULT_THROTTLE_CLASSES": [
         "renovation.api.throttling.ApiKeyRateThrottle",

@@ -19,6 +19,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import CheckConstraint, Q
@@ -147,6 +148,17 @@ _INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me", "Zs", "Zl", "Zp", "Cc"}
 
 def strip_control_characters(value: str) -> str:
     return _CONTROL.sub("", value)
+
+
+def strip_control_characters_deep(value: Any) -> Any:
+    """Strings anywhere in parsed input (dicts, lists, QueryDict lists) without controls."""
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, dict):
+        return {key: strip_control_characters_deep(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [strip_control_characters_deep(item) for item in value]
+    return value
 
 
 def has_control_characters(value: str) -> bool:
