@@ -25,7 +25,12 @@ from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
 from renovation.uploads import check_minutes
-from renovation.validation import EARLIEST_DATE, PLAN_YEARS_AHEAD, date_range_errors
+from renovation.validation import (
+    EARLIEST_DATE,
+    PLAN_YEARS_AHEAD,
+    date_range_errors,
+    is_visibly_empty,
+)
 
 from . import ballots as ballot_sheet
 from .models import (
@@ -143,7 +148,7 @@ def _committee_errors(
     errors: dict[str, list[str]] = {}
     if kind not in ResidentCommittee.Kind.values:
         errors["kind"] = [_("Choose the kind of committee.")]
-    if not name:
+    if is_visibly_empty(name):  # zero-width spaces or direction marks alone look empty
         errors["name"] = [_("Name the committee.")]
     _not_in_future(errors, "formed_on", formed_on, _("The date formed"))
     date_range_errors(errors, "term_ends_on", term_ends_on, years_ahead=PLAN_YEARS_AHEAD)

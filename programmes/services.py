@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from renovation import rollups
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
-from renovation.validation import EARLIEST_DATE, date_range_errors
+from renovation.validation import EARLIEST_DATE, date_range_errors, plain_decimal
 
 from .models import (
     ZERO,
@@ -257,10 +257,7 @@ def project_stage_transition(
 def _parse_quantity(raw: object) -> Decimal | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Enter a number.")) from None
+    value = plain_decimal(raw)  # ASCII digits only: not 1_000, ٣ or １２３
     if not value.is_finite():
         raise ValidationError(_("Enter a number."))
     return value

@@ -29,6 +29,7 @@ from programmes.models import (
     YearTarget,
 )
 from programmes.services import project_allowed_targets
+from renovation.api.fields import PlainDecimalField
 
 # Versions are PositiveIntegerField: keep inputs inside what every database stores.
 MAX_VERSION = 2**31 - 1
@@ -256,7 +257,7 @@ class WorkItemSerializer(serializers.ModelSerializer):
     work_type_name = serializers.CharField(source="work_type.name", read_only=True)
     unit = serializers.CharField(source="work_type.unit", read_only=True)
     category = serializers.CharField(source="work_type.category", read_only=True)
-    completion_percent = serializers.DecimalField(max_digits=5, decimal_places=1, read_only=True)
+    completion_percent = PlainDecimalField(max_digits=5, decimal_places=1, read_only=True)
 
     class Meta:
         model = WorkItem
@@ -372,7 +373,7 @@ class ProgressPhotoInput(serializers.Serializer):
 
 class ProgressReportLineInput(serializers.Serializer):
     work_item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    quantity_to_date = serializers.DecimalField(max_digits=14, decimal_places=2)
+    quantity_to_date = PlainDecimalField(max_digits=14, decimal_places=2)
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
@@ -465,14 +466,10 @@ class YearFiguresSerializer(serializers.Serializer):
     started_households = serializers.IntegerField()
     completed = serializers.IntegerField(help_text=_("Projects accepted (完工)."))
     completed_households = serializers.IntegerField()
-    start_rate = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
-    start_rate_households = serializers.DecimalField(
-        max_digits=7, decimal_places=1, allow_null=True
-    )
-    completion_rate = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
-    completion_rate_households = serializers.DecimalField(
-        max_digits=7, decimal_places=1, allow_null=True
-    )
+    start_rate = PlainDecimalField(max_digits=7, decimal_places=1, allow_null=True)
+    start_rate_households = PlainDecimalField(max_digits=7, decimal_places=1, allow_null=True)
+    completion_rate = PlainDecimalField(max_digits=7, decimal_places=1, allow_null=True)
+    completion_rate_households = PlainDecimalField(max_digits=7, decimal_places=1, allow_null=True)
 
 
 class StageFiguresSerializer(serializers.Serializer):
@@ -480,7 +477,7 @@ class StageFiguresSerializer(serializers.Serializer):
     label = serializers.CharField()
     projects = serializers.IntegerField()
     households = serializers.IntegerField()
-    average_progress = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    average_progress = PlainDecimalField(max_digits=5, decimal_places=1, allow_null=True)
 
 
 class EffectSerializer(serializers.Serializer):
@@ -489,9 +486,9 @@ class EffectSerializer(serializers.Serializer):
     unit = serializers.CharField(source="work_type__unit")
     category = serializers.CharField(source="work_type__category")
     projects = serializers.IntegerField()
-    planned_quantity = serializers.DecimalField(max_digits=20, decimal_places=2)
-    completed_quantity = serializers.DecimalField(max_digits=20, decimal_places=2)
-    budget = serializers.DecimalField(max_digits=20, decimal_places=2)
+    planned_quantity = PlainDecimalField(max_digits=20, decimal_places=2)
+    completed_quantity = PlainDecimalField(max_digits=20, decimal_places=2)
+    budget = PlainDecimalField(max_digits=20, decimal_places=2)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_name(self, row: dict) -> str:

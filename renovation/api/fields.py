@@ -7,7 +7,7 @@ import datetime as dt
 
 from rest_framework import serializers
 
-from renovation.validation import EVENT_YEARS_AHEAD, DateRangeValidator
+from renovation.validation import EVENT_YEARS_AHEAD, DateRangeValidator, plain_number_text
 
 
 class PlausibleDateTimeField(serializers.DateTimeField):
@@ -32,3 +32,13 @@ class PlausibleDateField(serializers.DateField):
     def __init__(self, *args, years_ahead: int = EVENT_YEARS_AHEAD, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.validators.append(DateRangeValidator(years_ahead))
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """A decimal sent as text holds ASCII digits and at most one decimal point (and a leading
+    minus sign, which the field's own bounds may refuse): Python would also read `1_000`, `٣`
+    or `１２３`, which no client means to send. JSON numbers are read as before."""
+
+    def to_internal_value(self, data):
+        plain_number_text(data)
+        return super().to_internal_value(data)
