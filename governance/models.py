@@ -960,3 +960,7 @@ class Disclosure(Audited):
 
     def accepts_objections_on(self, day) -> bool:
         return self.published and self.window_starts_on <= day <= self.objection_deadline
+
+
+# Defined in a module of its own (the public form's rate limit); imported so the app loads it.
+from governance.public_limits import PublicSubmissionCount  # noqa: E402, F401

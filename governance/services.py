@@ -5,13 +5,11 @@ acting user named so that commands and the API leave the same trail as pages).""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -48,6 +46,7 @@ from .models import (
     ScopeKind,
     Suggestion,
 )
+from .public_limits import public_submission_slot_take
 from .rules import Tally, evaluate
 from .selectors import vote_rule_for
 
@@ -725,11 +724,6 @@ def public_submissions_per_hour() -> int:
     return getattr(settings, "GOVERNANCE_PUBLIC_SUBMISSIONS_PER_HOUR", 5)
 
 
-def _rate_key(disclosure: Disclosure, client: str) -> str:
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client}".encode()).hexdigest()[:32]
-    return f"governance:public-submission:{disclosure.pk}:{digest}"
-
-
 @transaction.atomic
 def suggestion_submit_public(
     *, disclosure: Disclosure, kind: str, text: str, contact: str = "", client: str
@@ -737,17 +731,8 @@ def suggestion_submit_public(
     """A resident's objection or suggestion from the public disclosure page (no login).
 
     Limited per client address and disclosure (the address itself is never stored), and only
-    while the disclosure accepts objections."""
-    key = _rate_key(disclosure, client)
-    limit = public_submissions_per_hour()
-    if (cache.get(key) or 0) >= limit:
-        raise RateLimitedError(
-            _(
-                "You have already sent %(n)s messages about this plan in the last hour. Please "
-                "try again later, or speak to your community office."
-            )
-            % {"n": limit}
-        )
+    while the disclosure accepts objections. The count is kept in the database
+    (governance/public_limits.py): atomic, and the form works while Redis is down."""
     today = timezone.localdate()
     if not disclosure.accepts_objections_on(today):
         raise ValidationError(
@@ -764,6 +749,15 @@ def suggestion_submit_public(
         errors["contact"] = [_("Write at most %(n)s characters.") % {"n": 64}]
     if errors:
         raise ValidationError(errors)
+    limit = public_submissions_per_hour()
+    if not public_submission_slot_take(disclosure_id=disclosure.pk, client=client, limit=limit):
+        raise RateLimitedError(
+            _(
+                "You have already sent %(n)s messages about this plan in the last hour. Please "
+                "try again later, or speak to your community office."
+            )
+            % {"n": limit}
+        )
     project = disclosure.project
     suggestion = Suggestion(
         compound_id=project.compound_id,
@@ -776,11 +770,6 @@ def suggestion_submit_public(
     )
     suggestion._history_user = None
     suggestion.save()
-    if cache.add(key, 1, timeout=3600) is False:
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=3600)
     rollups.mark_dirty(compound_ids=[suggestion.compound_id])
     return suggestion
 
