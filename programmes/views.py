@@ -25,6 +25,7 @@ from governance.selectors import compound_governance_panel
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.api.caching import query_digest, remember
 from renovation.errors import ConflictError
+from renovation.uploads import image_content_type
 
 from . import selectors, services
 from .filters import CompoundFilter
@@ -299,7 +300,9 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
         handle = item.image.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle)  # content type from the file name (set when cleaned)
+    # The type read from the content, never from the name (a GIF named x.pdf is a GIF).
+    response = FileResponse(handle, content_type=image_content_type(handle))
+    response["X-Content-Type-Options"] = "nosniff"
     # Scoped content: a shared cache (proxy) must not keep it for the next user.
     patch_cache_control(response, private=True)
     return response

@@ -5,25 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0005_date_ranges'),
+        ("governance", "0005_date_ranges"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PublicSubmissionCount',
+            name="PublicSubmissionCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_digest', models.CharField(max_length=64, verbose_name='client digest')),
-                ('hour_start', models.DateTimeField(verbose_name='hour')),
-                ('count', models.PositiveSmallIntegerField(default=0, verbose_name='messages')),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='governance.disclosure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_digest", models.CharField(max_length=64, verbose_name="client digest")),
+                ("hour_start", models.DateTimeField(verbose_name="hour")),
+                ("count", models.PositiveSmallIntegerField(default=0, verbose_name="messages")),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="governance.disclosure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'public submission count',
-                'verbose_name_plural': 'public submission counts',
-                'constraints': [models.UniqueConstraint(fields=('disclosure', 'client_digest', 'hour_start'), name='public_submission_count_unique')],
+                "verbose_name": "public submission count",
+                "verbose_name_plural": "public submission counts",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("disclosure", "client_digest", "hour_start"),
+                        name="public_submission_count_unique",
+                    )
+                ],
             },
         ),
     ]
