@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Batch, Programme, Project, WorkItem
+from renovation.form_fields import PlainDecimalField
 
 from .models import ContributionRule, Kind, SubType
 
@@ -18,7 +19,7 @@ class VersionedForm(forms.Form):
 
 def _amount_field(label=None) -> forms.DecimalField:
     # No min_value: the service refuses negative amounts with its own message.
-    return forms.DecimalField(
+    return PlainDecimalField(
         label=label or _("Amount (yuan)"),
         max_digits=16,
         decimal_places=2,

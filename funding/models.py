@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from renovation.access import ScopedQuerySet
 from renovation.models import Audited
+from renovation.validation import event_date, stored_date_range
 
 ZERO = Decimal("0")
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -275,6 +276,9 @@ class Commitment(Audited):
         verbose_name_plural = _("funding commitments")
         ordering = ["programme_id", "-year", "id"]
         constraints = [
+            stored_date_range(
+                "approved_at", name="fund_commitment_approved_at_range", is_datetime=True
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="commitment_amount_nonneg"),
             models.CheckConstraint(
                 condition=Q(status="planned") | Q(approved_at__isnull=False),
@@ -376,7 +380,7 @@ class LineRecord(Audited):
 class Receipt(LineRecord):
     """Money that has actually arrived (到位)."""
 
-    received_on = models.DateField(_("received on"), db_index=True)
+    received_on = models.DateField(_("received on"), db_index=True, validators=[event_date])
     over_reason = models.TextField(
         _("reason for receiving more than committed"),
         blank=True,
@@ -389,6 +393,7 @@ class Receipt(LineRecord):
         verbose_name_plural = _("receipts")
         ordering = ["-received_on", "-id"]
         constraints = [
+            stored_date_range("received_on", name="fund_receipt_received_on_range"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive"),
         ]
 
@@ -397,7 +402,7 @@ class Receipt(LineRecord):
 
 
 class Expenditure(LineRecord):
-    spent_on = models.DateField(_("spent on"), db_index=True)
+    spent_on = models.DateField(_("spent on"), db_index=True, validators=[event_date])
     work_item = models.ForeignKey(
         "programmes.WorkItem",
         verbose_name=_("work item"),
@@ -415,6 +420,7 @@ class Expenditure(LineRecord):
         verbose_name_plural = _("expenditures")
         ordering = ["-spent_on", "-id"]
         constraints = [
+            stored_date_range("spent_on", name="fund_expenditure_spent_on_range"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="expenditure_amount_positive"),
         ]
 

@@ -13,7 +13,7 @@ double-counting these records must prevent, so the second is told and nothing is
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from programmes.models import Batch, Programme, Project, WorkItem
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
+from renovation.validation import date_range_errors, plain_decimal
 
 from . import stale
 from .models import (
@@ -78,8 +79,9 @@ def parse_amount(raw: object, *, field: str = "amount", allow_zero: bool = False
     if isinstance(raw, float):
         raise ValidationError({field: _("Amounts are exact: pass a decimal, not a float.")})
     try:
-        value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
+        # ASCII digits and one decimal point; commas are accepted as thousands separators.
+        value = raw if isinstance(raw, Decimal) else plain_decimal(str(raw).replace(",", ""))
+    except ValidationError:
         raise ValidationError({field: _("Enter an amount in yuan.")}) from None
     if not value.is_finite():
         raise ValidationError({field: _("Enter an amount in yuan.")})
@@ -99,6 +101,10 @@ def check_not_future(day: dt.date | None, *, field: str) -> dt.date:
         raise ValidationError({field: _("Enter the date.")})
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
+    errors: dict[str, list[str]] = {}
+    date_range_errors(errors, field, day)  # from 1990: a year-1 date would not read back
+    if errors:
+        raise ValidationError(errors)
     return day
 
 

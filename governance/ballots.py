@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from renovation.sheets import SheetLimits, SheetTooLarge, check_sheet_limits
 from renovation.uploads import check_workbook
 
 from .rules import Tally
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# A ballot sheet has four or five columns (room or owner, area, choice, note).
+SHEET_LIMITS = SheetLimits(rows=MAX_ROWS + 20, columns=30, cells=200_000)
 CENT = Decimal("0.01")
 
 HEADERS = {
@@ -142,12 +145,15 @@ def _cells_from_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     check_workbook(data)  # a zip with a workbook, not a zip bomb (ValueError otherwise)
+    check_sheet_limits(data, SHEET_LIMITS)  # SheetTooLarge, before openpyxl builds any row
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
         rows = []
-        for values in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2):
+        for values in sheet.iter_rows(
+            values_only=True, max_row=SHEET_LIMITS.rows, max_col=SHEET_LIMITS.columns
+        ):
             rows.append(["" if value is None else str(value) for value in values])
         return rows
     finally:
@@ -181,6 +187,9 @@ def read(upload: UploadedFile) -> BallotSheet:
         else:
             sheet.errors.append((None, _("Upload a .csv or .xlsx file.")))
             return sheet
+    except SheetTooLarge as error:
+        sheet.errors.append((None, error.message))
+        return sheet
     except Exception:  # a corrupt workbook or unreadable text: say so, never a 500
         sheet.errors.append((None, _("The file could not be read as a ballot sheet.")))
         return sheet

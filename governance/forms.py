@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Building, Compound, Project
+from renovation.form_fields import PlainDecimalField
 
 from .models import (
     CommitteeMember,
@@ -34,7 +35,7 @@ def count_field(label, **kwargs) -> forms.IntegerField:
 
 
 def area_field(label, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
+    return PlainDecimalField(
         label=label,
         min_value=0,
         max_digits=12,
@@ -222,7 +223,7 @@ class SatisfactionForm(forms.Form):
 class ManagementForm(CompoundFormMixin, forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=LongTermManagement.Mode.choices)
     provider = forms.CharField(label=_("Provider"), max_length=160, required=False)
-    fee_per_m2 = forms.DecimalField(
+    fee_per_m2 = PlainDecimalField(
         label=_("Fee (yuan per m² per month)"),
         min_value=0,
         max_digits=6,
@@ -254,10 +255,10 @@ class FundForm(VersionedForm):
     )
     households_expected = count_field(_("Households expected to pay"))
     households_paid = count_field(_("Households paid"))
-    amount_expected = forms.DecimalField(
+    amount_expected = PlainDecimalField(
         label=_("Amount expected (yuan)"), min_value=0, max_digits=14, decimal_places=2
     )
-    amount_collected = forms.DecimalField(
+    amount_collected = PlainDecimalField(
         label=_("Amount collected (yuan)"), min_value=0, max_digits=14, decimal_places=2
     )
 

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from renovation.access import ScopedQuerySet
 from renovation.models import Audited
+from renovation.validation import event_date, plan_date, stored_date_range
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -116,8 +117,10 @@ class ResidentCommittee(Audited):
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=128)
-    formed_on = models.DateField(_("formed on"))
-    term_ends_on = models.DateField(_("term ends on"), null=True, blank=True)
+    formed_on = models.DateField(_("formed on"), validators=[event_date])
+    term_ends_on = models.DateField(
+        _("term ends on"), null=True, blank=True, validators=[plan_date]
+    )
     # Members in total: teams of volunteers or grid workers are often counted, not listed.
     headcount = models.PositiveIntegerField(
         _("members in total"),
@@ -135,6 +138,8 @@ class ResidentCommittee(Audited):
         verbose_name_plural = _("resident committees")
         ordering = ["street_id", "compound_id", "kind", "formed_on", "id"]
         constraints = [
+            stored_date_range("term_ends_on", name="gov_residentcommittee_term_ends_on_range"),
+            stored_date_range("formed_on", name="gov_residentcommittee_formed_on_range"),
             models.CheckConstraint(
                 condition=Q(compound__isnull=False) | Q(area__isnull=False),
                 name="committee_has_compound_or_area",
@@ -235,7 +240,7 @@ class Meeting(Audited):
         related_name="meetings",
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("held on"), validators=[event_date])
     attendance = models.PositiveIntegerField(_("attendance"))
     topics = models.TextField(_("topics"))
     resolutions = models.TextField(_("resolutions"), blank=True)
@@ -250,6 +255,9 @@ class Meeting(Audited):
     history = HistoricalRecords()
 
     class Meta:
+        constraints = [
+            stored_date_range("held_on", name="gov_meeting_held_on_range"),
+        ]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["compound_id", "-held_on", "-id"]
@@ -268,7 +276,7 @@ class OpinionSurvey(Audited):
         on_delete=models.CASCADE,
         related_name="surveys",
     )
-    held_on = models.DateField(_("closed on"))
+    held_on = models.DateField(_("closed on"), validators=[event_date])
     scope_label = models.CharField(
         _("scope"), max_length=128, blank=True, help_text=_("Compound, building or unit.")
     )
@@ -299,6 +307,7 @@ class OpinionSurvey(Audited):
         verbose_name_plural = _("opinion surveys")
         ordering = ["project_id", "-held_on", "-id"]
         constraints = [
+            stored_date_range("held_on", name="gov_opinionsurvey_held_on_range"),
             models.CheckConstraint(
                 condition=Q(forms_returned__lte=F("forms_issued")),
                 name="survey_returned_not_above_issued",
@@ -351,7 +360,7 @@ class VoteRuleSet(models.Model):
     )
     name = models.CharField(_("name"), max_length=128)
     legal_basis = models.TextField(_("legal basis"), blank=True)
-    effective_from = models.DateField(_("effective from"))
+    effective_from = models.DateField(_("effective from"), validators=[plan_date])
 
     history = HistoricalRecords()
 
@@ -360,6 +369,7 @@ class VoteRuleSet(models.Model):
         verbose_name_plural = _("vote rule sets")
         ordering = ["city_id", "-effective_from"]
         constraints = [
+            stored_date_range("effective_from", name="gov_voteruleset_effective_from_range"),
             models.UniqueConstraint(
                 fields=["city", "effective_from"], name="voteruleset_one_per_city_and_date"
             ),
@@ -461,7 +471,7 @@ class OwnerVote(Audited):
     unit = models.CharField(_("unit"), max_length=32, blank=True)
     matter = models.CharField(_("matter"), max_length=24, choices=Matter.choices)
     title = models.CharField(_("title"), max_length=160)
-    held_on = models.DateField(_("vote closed on"))
+    held_on = models.DateField(_("vote closed on"), validators=[event_date])
     eligible_owners = models.PositiveIntegerField(
         _("owners entitled to vote"), validators=[MinValueValidator(1)]
     )
@@ -509,6 +519,10 @@ class OwnerVote(Audited):
         verbose_name_plural = _("owners' votes")
         ordering = ["compound_id", "-held_on", "-id"]
         constraints = [
+            stored_date_range(
+                "tallied_at", name="gov_ownervote_tallied_at_range", is_datetime=True
+            ),
+            stored_date_range("held_on", name="gov_ownervote_held_on_range"),
             *scope_constraints("ownervote"),
             models.CheckConstraint(condition=Q(eligible_owners__gt=0), name="vote_owners_positive"),
             models.CheckConstraint(condition=Q(eligible_area__gt=0), name="vote_area_positive"),
@@ -654,7 +668,9 @@ class Suggestion(Audited):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     text = models.TextField(_("suggestion"))
     contact = models.CharField(_("contact (optional)"), max_length=64, blank=True)
-    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    received_at = models.DateTimeField(
+        _("received at"), default=timezone.now, db_index=True, validators=[event_date]
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
@@ -681,6 +697,16 @@ class Suggestion(Audited):
         verbose_name_plural = _("suggestions")
         ordering = ["-received_at", "-id"]
         constraints = [
+            stored_date_range("closed_at", name="gov_suggestion_closed_at_range", is_datetime=True),
+            stored_date_range(
+                "answered_at", name="gov_suggestion_answered_at_range", is_datetime=True
+            ),
+            stored_date_range(
+                "assigned_at", name="gov_suggestion_assigned_at_range", is_datetime=True
+            ),
+            stored_date_range(
+                "received_at", name="gov_suggestion_received_at_range", is_datetime=True
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["received", "assigned"])
                 | (Q(answered_at__isnull=False) & ~Q(answer="")),
@@ -720,7 +746,7 @@ class SatisfactionSurvey(Audited):
         on_delete=models.CASCADE,
         related_name="satisfaction_surveys",
     )
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("held on"), validators=[event_date])
     respondents = models.PositiveIntegerField(_("respondents"), validators=[MinValueValidator(1)])
     satisfied = models.PositiveIntegerField(_("satisfied"))
     dissatisfied = models.PositiveIntegerField(_("dissatisfied"), default=0)
@@ -734,6 +760,7 @@ class SatisfactionSurvey(Audited):
         verbose_name_plural = _("satisfaction evaluations")
         ordering = ["project_id", "-held_on", "-id"]
         constraints = [
+            stored_date_range("held_on", name="gov_satisfactionsurvey_held_on_range"),
             models.CheckConstraint(
                 condition=Q(respondents__gt=0), name="satisfaction_has_respondents"
             ),
@@ -782,7 +809,7 @@ class LongTermManagement(Audited):
         decimal_places=2,
         validators=[MinValueValidator(ZERO)],
     )
-    starts_on = models.DateField(_("starts on"))
+    starts_on = models.DateField(_("starts on"), validators=[plan_date])
     decided_by = models.ForeignKey(
         OwnerVote,
         verbose_name=_("decided by vote"),
@@ -801,6 +828,7 @@ class LongTermManagement(Audited):
         verbose_name_plural = _("long-term management arrangements")
         ordering = ["compound_id", "-starts_on", "-id"]
         constraints = [
+            stored_date_range("starts_on", name="gov_longtermmanagement_starts_on_range"),
             models.CheckConstraint(condition=Q(fee_per_m2__gte=0), name="ltm_fee_nonnegative"),
         ]
 
@@ -818,7 +846,7 @@ class FundCollection(Audited):
         on_delete=models.CASCADE,
         related_name="fund_collection",
     )
-    as_of = models.DateField(_("as of"))
+    as_of = models.DateField(_("as of"), validators=[event_date])
     standard = models.CharField(
         _("standard"), max_length=64, blank=True, help_text=_("For example 5 yuan per m².")
     )
@@ -841,6 +869,7 @@ class FundCollection(Audited):
         verbose_name = _("maintenance-fund collection")
         verbose_name_plural = _("maintenance-fund collections")
         constraints = [
+            stored_date_range("as_of", name="gov_fundcollection_as_of_range"),
             models.CheckConstraint(
                 condition=Q(households_expected__gt=0)
                 & Q(households_paid__lte=F("households_expected")),
@@ -888,9 +917,9 @@ class Disclosure(Audited):
     )
     title = models.CharField(_("title"), max_length=160)
     summary = models.TextField(_("plan summary"))
-    window_starts_on = models.DateField(_("disclosure starts on"))
-    window_ends_on = models.DateField(_("disclosure ends on"))
-    objection_deadline = models.DateField(_("objections accepted until"))
+    window_starts_on = models.DateField(_("disclosure starts on"), validators=[plan_date])
+    window_ends_on = models.DateField(_("disclosure ends on"), validators=[plan_date])
+    objection_deadline = models.DateField(_("objections accepted until"), validators=[plan_date])
     published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     token = models.SlugField(
@@ -906,6 +935,12 @@ class Disclosure(Audited):
         verbose_name_plural = _("disclosures")
         ordering = ["project_id", "-window_starts_on", "-id"]
         constraints = [
+            stored_date_range(
+                "published_at", name="gov_disclosure_published_at_range", is_datetime=True
+            ),
+            stored_date_range("objection_deadline", name="gov_disclosure_objection_deadline_range"),
+            stored_date_range("window_ends_on", name="gov_disclosure_window_ends_on_range"),
+            stored_date_range("window_starts_on", name="gov_disclosure_window_starts_on_range"),
             models.CheckConstraint(
                 condition=Q(window_ends_on__gte=F("window_starts_on")),
                 name="disclosure_window_ordered",
@@ -925,3 +960,7 @@ class Disclosure(Audited):
 
     def accepts_objections_on(self, day) -> bool:
         return self.published and self.window_starts_on <= day <= self.objection_deadline
+
+
+# Defined in a module of its own (the public form's rate limit); imported so the app loads it.
+from governance.public_limits import PublicSubmissionCount  # noqa: E402, F401

@@ -5,13 +5,11 @@ acting user named so that commands and the API leave the same trail as pages).""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -25,6 +23,12 @@ from programmes.models import Building, Compound, Project, Stage
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
 from renovation.uploads import check_minutes
+from renovation.validation import (
+    EARLIEST_DATE,
+    PLAN_YEARS_AHEAD,
+    date_range_errors,
+    is_visibly_empty,
+)
 
 from . import ballots as ballot_sheet
 from .models import (
@@ -42,6 +46,7 @@ from .models import (
     ScopeKind,
     Suggestion,
 )
+from .public_limits import public_submission_slot_take
 from .rules import Tally, evaluate
 from .selectors import vote_rule_for
 
@@ -96,6 +101,8 @@ def _check_version(locked: Any, version: int | None) -> None:
 def _not_in_future(errors: dict, key: str, day: dt.date | None, label: str) -> None:
     if day is None:
         errors.setdefault(key, []).append(_("Enter the date."))
+    elif day < EARLIEST_DATE:
+        date_range_errors(errors, key, day)
     elif day > timezone.localdate():
         errors.setdefault(key, []).append(
             _("%(label)s cannot be in the future.") % {"label": label}
@@ -140,9 +147,10 @@ def _committee_errors(
     errors: dict[str, list[str]] = {}
     if kind not in ResidentCommittee.Kind.values:
         errors["kind"] = [_("Choose the kind of committee.")]
-    if not name:
+    if is_visibly_empty(name):  # zero-width spaces or direction marks alone look empty
         errors["name"] = [_("Name the committee.")]
     _not_in_future(errors, "formed_on", formed_on, _("The date formed"))
+    date_range_errors(errors, "term_ends_on", term_ends_on, years_ahead=PLAN_YEARS_AHEAD)
     if formed_on and term_ends_on and term_ends_on < formed_on:
         errors["term_ends_on"] = [_("The term cannot end before the committee was formed.")]
     return errors
@@ -693,6 +701,8 @@ def suggestion_record(
     now = timezone.now()
     if received_at is not None and received_at > now:
         errors["received_at"] = [_("The time received cannot be in the future.")]
+    else:
+        date_range_errors(errors, "received_at", received_at)
     if errors:
         raise ValidationError(errors)
     suggestion = Suggestion(
@@ -714,11 +724,6 @@ def public_submissions_per_hour() -> int:
     return getattr(settings, "GOVERNANCE_PUBLIC_SUBMISSIONS_PER_HOUR", 5)
 
 
-def _rate_key(disclosure: Disclosure, client: str) -> str:
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client}".encode()).hexdigest()[:32]
-    return f"governance:public-submission:{disclosure.pk}:{digest}"
-
-
 @transaction.atomic
 def suggestion_submit_public(
     *, disclosure: Disclosure, kind: str, text: str, contact: str = "", client: str
@@ -726,17 +731,8 @@ def suggestion_submit_public(
     """A resident's objection or suggestion from the public disclosure page (no login).
 
     Limited per client address and disclosure (the address itself is never stored), and only
-    while the disclosure accepts objections."""
-    key = _rate_key(disclosure, client)
-    limit = public_submissions_per_hour()
-    if (cache.get(key) or 0) >= limit:
-        raise RateLimitedError(
-            _(
-                "You have already sent %(n)s messages about this plan in the last hour. Please "
-                "try again later, or speak to your community office."
-            )
-            % {"n": limit}
-        )
+    while the disclosure accepts objections. The count is kept in the database
+    (governance/public_limits.py): atomic, and the form works while Redis is down."""
     today = timezone.localdate()
     if not disclosure.accepts_objections_on(today):
         raise ValidationError(
@@ -753,6 +749,15 @@ def suggestion_submit_public(
         errors["contact"] = [_("Write at most %(n)s characters.") % {"n": 64}]
     if errors:
         raise ValidationError(errors)
+    limit = public_submissions_per_hour()
+    if not public_submission_slot_take(disclosure_id=disclosure.pk, client=client, limit=limit):
+        raise RateLimitedError(
+            _(
+                "You have already sent %(n)s messages about this plan in the last hour. Please "
+                "try again later, or speak to your community office."
+            )
+            % {"n": limit}
+        )
     project = disclosure.project
     suggestion = Suggestion(
         compound_id=project.compound_id,
@@ -765,11 +770,6 @@ def suggestion_submit_public(
     )
     suggestion._history_user = None
     suggestion.save()
-    if cache.add(key, 1, timeout=3600) is False:
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=3600)
     stale.mark_dirty(compound_ids=[suggestion.compound_id])
     return suggestion
 
@@ -915,6 +915,7 @@ def long_term_management_record(
         errors["starts_on"] = [
             _("Enter the date."),
         ]
+    date_range_errors(errors, "starts_on", starts_on, years_ahead=PLAN_YEARS_AHEAD)
     if decided_by is not None and decided_by.compound_id != compound.pk:
         errors["decided_by"] = [_("The vote belongs to another compound.")]
     if errors:
@@ -1009,6 +1010,8 @@ def _disclosure_errors(
     ):
         if value is None:
             errors[key] = [_("Enter the date.")]
+        else:
+            date_range_errors(errors, key, value, years_ahead=PLAN_YEARS_AHEAD)
     if errors:
         return errors
     if window_ends_on < window_starts_on:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renovation.form_fields import PlainDecimalField
 from renovation.uploads import clean_photo
 
 from .models import ProgressReport, Project, SiteProblem, Stage, WorkItem
@@ -75,7 +76,7 @@ class ProgressReportForm(VersionedForm):
         for item in work_items:
             key = field_for_item(item.pk)
             line = lines.get(item.pk)
-            self.fields[key] = forms.DecimalField(
+            self.fields[key] = PlainDecimalField(
                 label=str(item.work_type),
                 required=False,
                 max_digits=14,

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
 
 from renovation.access import can_approve_in_district, require
+from renovation.sheets import SheetLimits, SheetTooLarge, check_sheet_limits
 from renovation.uploads import check_workbook
 from renovation.xlsx import Column, Table, write_workbook
 
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
+# Rows include the header and a few notes above it; the template has about 30 columns.
+SHEET_LIMITS = SheetLimits(rows=MAX_ROWS + 50, columns=100, cells=2_000_000)
 BATCH = 500
 CENT = Decimal("0.01")
 
@@ -314,12 +317,15 @@ def _tables_from_xlsx(data: bytes) -> list[RawTable]:
     from openpyxl import load_workbook
 
     check_workbook(data)  # a zip with a workbook, not a zip bomb (ValueError otherwise)
+    check_sheet_limits(data, SHEET_LIMITS)  # SheetTooLarge, before openpyxl builds any row
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         tables = []
         for sheet in book.worksheets:
-            rows = sheet.iter_rows(values_only=True)
+            rows = sheet.iter_rows(
+                values_only=True, max_row=SHEET_LIMITS.rows, max_col=SHEET_LIMITS.columns
+            )
             header: list[str] | None = None
             body = []
             for number, values in enumerate(rows, start=1):
@@ -374,6 +380,8 @@ def read_tables(upload) -> tuple[list[RawTable], list[RowError]]:
             tables = _tables_from_csv(data)
         else:
             return [], [RowError("", None, "", "", _("Upload a .xlsx or .csv file."))]
+    except SheetTooLarge as error:
+        return [], [RowError("", None, "", "", error.message)]
     except Exception:  # a corrupt workbook or unreadable text: say so, never a 500
         return [], [RowError("", None, "", "", _("The file could not be read as a census table."))]
     if not tables:

@@ -17,6 +17,13 @@ from simple_history.models import HistoricalRecords
 
 from renovation.access import ScopedQuerySet
 from renovation.models import Audited
+from renovation.validation import (
+    event_date,
+    plan_date,
+    stored_date_range,
+    stored_year_range,
+    year_built_range,
+)
 
 ZERO = Decimal("0")
 
@@ -211,7 +218,7 @@ class Compound(Audited):
         _("year built"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        validators=[year_built_range],
     )
     building_count = models.PositiveIntegerField(_("buildings"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
@@ -267,6 +274,7 @@ class Compound(Audited):
             models.Index(fields=["street", "name", "id"], name="compound_street_name_idx"),
         ]
         constraints = [
+            stored_year_range("year_built", name="prog_compound_year_built_range"),
             models.CheckConstraint(
                 condition=Q(floor_area__gte=0), name="compound_floor_area_nonnegative"
             ),
@@ -312,7 +320,9 @@ class Building(Audited):
     units = models.PositiveSmallIntegerField(_("units"), default=1)
     households = models.PositiveIntegerField(_("households"), default=0)
     has_elevator = models.BooleanField(_("has elevator"), default=False)
-    year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
+    year_built = models.PositiveSmallIntegerField(
+        _("year built"), null=True, blank=True, validators=[year_built_range]
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = BuildingQuerySet.as_manager()
@@ -323,6 +333,7 @@ class Building(Audited):
         verbose_name_plural = _("buildings")
         ordering = ["compound_id", "name"]
         constraints = [
+            stored_year_range("year_built", name="prog_building_year_built_range"),
             models.UniqueConstraint(fields=["compound", "name"], name="building_unique_name"),
         ]
 
@@ -577,8 +588,12 @@ class Project(Audited):
     contractor = models.CharField(_("contractor"), max_length=160, blank=True)
     supervisor = models.CharField(_("supervisor (监理)"), max_length=160, blank=True)
     designer = models.CharField(_("designer"), max_length=160, blank=True)
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned completion"), null=True, blank=True)
+    planned_start = models.DateField(
+        _("planned start"), null=True, blank=True, validators=[plan_date]
+    )
+    planned_end = models.DateField(
+        _("planned completion"), null=True, blank=True, validators=[plan_date]
+    )
     # Set by the stage service: started (新开工) on entering construction, completed (完工) at
     # acceptance, which is how the national statistics count them.
     started_on = models.DateField(_("started on"), null=True, blank=True, editable=False)
@@ -611,6 +626,14 @@ class Project(Audited):
             models.Index(fields=["completed_on"], name="project_completed_idx"),
         ]
         constraints = [
+            stored_date_range("last_report_on", name="prog_project_last_report_on_range"),
+            stored_date_range(
+                "stage_changed_at", name="prog_project_stage_changed_at_range", is_datetime=True
+            ),
+            stored_date_range("completed_on", name="prog_project_completed_on_range"),
+            stored_date_range("started_on", name="prog_project_started_on_range"),
+            stored_date_range("planned_end", name="prog_project_planned_end_range"),
+            stored_date_range("planned_start", name="prog_project_planned_start_range"),
             models.UniqueConstraint(
                 fields=["programme", "compound"], name="project_one_per_compound_and_programme"
             ),
@@ -715,7 +738,7 @@ class AcceptanceRecord(Audited):
     project = models.OneToOneField(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="acceptance"
     )
-    accepted_on = models.DateField(_("accepted on"))
+    accepted_on = models.DateField(_("accepted on"), validators=[event_date])
     residents_present = models.PositiveIntegerField(_("resident representatives present"))
     participants = models.TextField(_("participating units"), blank=True)
     passed = models.BooleanField(_("passed"), default=True)
@@ -726,6 +749,9 @@ class AcceptanceRecord(Audited):
     history = HistoricalRecords()
 
     class Meta:
+        constraints = [
+            stored_date_range("accepted_on", name="prog_acceptancerecord_accepted_on_range"),
+        ]
         verbose_name = _("acceptance record")
         verbose_name_plural = _("acceptance records")
 
@@ -877,7 +903,7 @@ class ProgressReport(Audited):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports"
     )
-    report_date = models.DateField(_("report date"))
+    report_date = models.DateField(_("report date"), validators=[event_date])
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
@@ -902,6 +928,10 @@ class ProgressReport(Audited):
         verbose_name_plural = _("progress reports")
         ordering = ["project_id", "-report_date", "-id"]
         constraints = [
+            stored_date_range(
+                "returned_at", name="prog_progressreport_returned_at_range", is_datetime=True
+            ),
+            stored_date_range("report_date", name="prog_progressreport_report_date_range"),
             models.UniqueConstraint(
                 fields=["project", "report_date"], name="progressreport_one_per_day"
             ),
@@ -1012,6 +1042,9 @@ class SiteProblem(Audited):
         verbose_name_plural = _("site problems")
         ordering = ["status", "-created_at", "-id"]
         constraints = [
+            stored_date_range(
+                "closed_at", name="prog_siteproblem_closed_at_range", is_datetime=True
+            ),
             models.CheckConstraint(
                 condition=Q(status="open") | (Q(closed_at__isnull=False) & ~Q(resolution="")),
                 name="siteproblem_closed_has_resolution",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.errors import ConflictError
 from renovation.stale import mark_history_changed
+from renovation.validation import EARLIEST_DATE, date_range_errors, plain_decimal
 
 from . import dates, stale
 from .gates import GateResult, registered_gate
@@ -330,10 +331,7 @@ def project_stage_transition(
 def _parse_quantity(raw: object) -> Decimal | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Enter a number.")) from None
+    value = plain_decimal(raw)  # ASCII digits only: not 1_000, ٣ or １２３
     if not value.is_finite():
         raise ValidationError(_("Enter a number."))
     return value
@@ -405,6 +403,8 @@ def progress_report_file(
         add("report_date", _("Enter the report date."))
     elif report_date > today:
         add("report_date", _("The report date cannot be in the future."))
+    elif report_date < EARLIEST_DATE:
+        date_range_errors(errors, "report_date", report_date)
     elif project.started_on and report_date < project.started_on:
         add(
             "report_date",

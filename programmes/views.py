@@ -28,6 +28,7 @@ from renovation.access import (
 )
 from renovation.api.caching import query_digest, remember
 from renovation.errors import ConflictError
+from renovation.uploads import image_content_type
 from renovation.warnings import WarningsNotConfirmed
 
 from . import selectors, services
@@ -312,7 +313,9 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
         handle = item.image.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle)  # content type from the file name (set when cleaned)
+    # The type read from the content, never from the name (a GIF named x.pdf is a GIF).
+    response = FileResponse(handle, content_type=image_content_type(handle))
+    response["X-Content-Type-Options"] = "nosniff"
     # Scoped content: a shared cache (proxy) must not keep it for the next user.
     patch_cache_control(response, private=True)
     return response

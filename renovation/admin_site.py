@@ -72,6 +72,13 @@ class PlatformAdminSite(admin.AdminSite):
     site_title = _("Renovation administration")
     index_title = _("Registry, programmes and accounts")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Imported here: this module is loaded before the apps (AdminConfig.default_site).
+        from renovation.login_forms import AdminLoginForm
+
+        self.login_form = AdminLoginForm
+
     def has_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_superuser
 

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from renovation.api.exceptions import error_body
+from renovation.api.parsers import clean_query_dict
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +80,20 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class ControlCharacterMiddleware:
+    """Pages: the posted form data without control characters (see renovation/api/parsers.py).
+    Only form posts to pages; the API parses its own bodies, and reading request.POST here
+    would use up the stream its parsers read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if request.method == "POST" and not request.path_info.startswith("/api/"):
+            request.POST = clean_query_dict(request.POST)
+        return None

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "renovation.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Control characters are dropped from every posted form field (the API's parsers do it too).
+    "renovation.middleware.ControlCharacterMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -244,6 +246,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Under /api/ a CSRF refusal answers in the API's JSON error shape.
+CSRF_FAILURE_VIEW = "renovation.api.failures.csrf_failure"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE", default=8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -289,7 +293,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.IsAuthenticated",
+        "renovation.api.permissions.IsAuthenticatedAfterAnonymousThrottle",
         "renovation.api.permissions.ApiClientReadOnly",
         "renovation.api.permissions.ApiKeyPermission",
     ],
@@ -298,7 +302,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "renovation.api.renderers.CSVRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["renovation.api.parsers.CleanJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "renovation.api.pagination.LinkHeaderPagination",
     "DEFAULT_THROTTLE_CLASSES": [
         "renovation.api.throttling.ApiKeyRateThrottle",

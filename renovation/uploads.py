@@ -8,7 +8,9 @@ user's scope.
 Photos are re-encoded before they are stored: the orientation the camera recorded is applied to
 the pixels, and everything else the file carried is dropped (EXIF with its GPS position, XMP,
 IPTC, comments, text chunks), since a site photo taken at a resident's door tells where the
-resident lives. A GIF without a comment or XMP (GIF has no EXIF) is kept as uploaded.
+resident lives. Every format is re-encoded, GIF included: bytes after the image (a script, a
+second file) are never stored, and a GIF keeps only its first frame. Photos are served with
+the type read from their content (`image_content_type`), never from their name.
 """
 
 from __future__ import annotations
@@ -33,8 +35,6 @@ PHOTO_FORMATS = {
     "WEBP": ("webp", "image/webp"),
 }
 JPEG_QUALITY = 90
-# Metadata keys Pillow exposes in `info` that can tell something about the place or the person.
-METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc")
 
 # Document types accepted for meeting minutes, by extension, with the check of their content.
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc (and .xls)
@@ -63,20 +63,14 @@ def _clean_name(upload: UploadedFile, extension: str) -> str:
     return f"{stem or 'photo'}.{extension}"
 
 
-def _has_metadata(image: Image.Image) -> bool:
-    if any(image.info.get(key) for key in METADATA_KEYS):
-        return True
-    return bool(image.getexif())
-
-
 def clean_photo(
     upload: UploadedFile, *, formats: tuple[str, ...] = tuple(PHOTO_FORMATS)
 ) -> UploadedFile:
     """A real photo within the size limits, with its metadata removed.
 
     Raises ValidationError (translated) for a file that is not a JPEG, PNG, GIF or WebP image.
-    Returns the upload itself when there is nothing to remove (a GIF without metadata), or a new
-    in-memory file with the re-encoded image, its name's extension matching its content."""
+    Returns a new in-memory file with the re-encoded image, its name's extension matching its
+    content."""
     upload.seek(0)
     data = upload.read()  # at most PHOTO_MAX_BYTES: Pillow works on a copy, the upload stays open
     upload.seek(0)
@@ -102,8 +96,6 @@ def clean_photo(
     extension, content_type = PHOTO_FORMATS[fmt]
     image = Image.open(io.BytesIO(data))
     try:
-        if fmt == "GIF" and not _has_metadata(image):
-            return upload
         longest = settings.RENOVATION_PHOTO_MAX_SIDE
         if fmt == "JPEG":
             # Decode big JPEGs at a reduced scale straight away: bounded memory per upload.
@@ -130,6 +122,19 @@ def clean_photo(
     finally:
         image.close()
     return SimpleUploadedFile(_clean_name(upload, extension), out.getvalue(), content_type)
+
+
+def image_content_type(handle) -> str:
+    """A stored photo's type as Pillow reads it from the content (its name may say otherwise);
+    anything but the photo formats is plain bytes, which a browser will not render."""
+    allowed = {content_type for _extension, content_type in PHOTO_FORMATS.values()}
+    try:
+        with Image.open(handle) as image:
+            content_type = Image.MIME.get(image.format or "")
+    except Exception:  # not an image after all (e.g. replaced in storage)
+        content_type = None
+    handle.seek(0)
+    return content_type if content_type in allowed else "application/octet-stream"
 
 
 def check_minutes(upload: UploadedFile) -> UploadedFile:

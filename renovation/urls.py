@@ -5,13 +5,16 @@ from django.urls import include, path
 from reporting import views as reporting_views
 
 from . import views
+from .login_forms import LoginForm
 
 urlpatterns = [
     path("", reporting_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -36,3 +39,9 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("", include("governance.urls")),
 ]
+
+# Under /api/ these answer in the API's JSON error shape; elsewhere Django's pages.
+handler400 = "renovation.api.failures.bad_request"
+handler403 = "renovation.api.failures.permission_denied"
+handler404 = "renovation.api.failures.page_not_found"
+handler500 = "renovation.api.failures.server_error"

@@ -22,6 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from renovation.validation import strip_control_characters
+
 CENT = Decimal("0.01")
 UNITS = {"yuan": Decimal(1), "wan": Decimal(10_000)}
 DEFAULT_UNIT = "wan"
@@ -84,9 +86,26 @@ class Table:
         return [str(column.header) for column in self.columns]
 
 
+def safe_text(value: Any) -> Any:
+    """What an export writes for a text value: without control characters, which are illegal
+    in the workbook's XML (openpyxl refuses them, a 500) and garble CSV readers. Records saved
+    before input was cleaned may still hold them."""
+    return strip_control_characters(value) if isinstance(value, str) else value
+
+
+def _text_cell(sheet, value: Any) -> Any:
+    value = safe_text(value)
+    if isinstance(value, str) and value.startswith("="):
+        # Text, never a formula, whatever a record says.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def _sheet_title(title: str, used: set[str]) -> str:
     # Excel: at most 31 characters, none of []:*?/\ , unique in the book.
-    clean = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Sheet"
+    clean = "".join(ch for ch in safe_text(title) if ch not in "[]:*?/\\")[:31] or "Sheet"
     candidate, n = clean, 2
     while candidate in used:
         suffix = f" ({n})"
@@ -109,7 +128,7 @@ def write_workbook(tables: Iterable[Table], target) -> int:
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         header = []
         for text in table.headers:
-            cell = WriteOnlyCell(sheet, value=text)
+            cell = WriteOnlyCell(sheet, value=safe_text(text))
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
             cell.alignment = HEADER_ALIGN
@@ -120,7 +139,7 @@ def write_workbook(tables: Iterable[Table], target) -> int:
             cells = []
             for value, number_format in zip(values, formats, strict=True):
                 if number_format is None or value is None or value == "":
-                    cells.append(value)
+                    cells.append(_text_cell(sheet, value))
                     continue
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = number_format
@@ -149,13 +168,13 @@ def csv_value(value: object, column: Column) -> object:
         return f"{(value * 100).quantize(Decimal('0.1'))}%"
     if isinstance(value, dt.date):
         return value.isoformat()
-    return value
+    return safe_text(value)
 
 
 def csv_lines(table: Table) -> Iterator[str]:
     """The table as CSV text, line by line, with a BOM so that Excel reads it as UTF-8."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(table.headers)
+    yield "\ufeff" + writer.writerow([safe_text(header) for header in table.headers])
     for values in table.rows:
         yield writer.writerow(
             [csv_value(value, column) for value, column in zip(values, table.columns, strict=True)]

@@ -22,6 +22,16 @@ GIF_BYTES = (
 )
 
 
+def is_reencoded_gif(data: bytes) -> bool:
+    """Uploaded photos are re-encoded: the stored GIF_BYTES is a 1×1 GIF, not the same bytes."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return image.format == "GIF" and image.size == (1, 1)
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded photos go to a per-test directory, never into the checkout."""

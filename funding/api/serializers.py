@@ -17,6 +17,7 @@ from funding.models import (
     SubType,
 )
 from programmes.api.serializers import MAX_VERSION, UsernameField
+from renovation.api.fields import PlainDecimalField
 
 MAX_ID = 2**63 - 1
 
@@ -45,7 +46,7 @@ def _version(help_text=None) -> serializers.IntegerField:
 
 def _amount(**kwargs) -> serializers.DecimalField:
     # No min_value: the service refuses negative or zero amounts with its own message.
-    return serializers.DecimalField(
+    return PlainDecimalField(
         max_digits=16, decimal_places=2, help_text=_("Yuan, two decimal places."), **kwargs
     )
 
@@ -75,11 +76,11 @@ class CommitmentSerializer(_SourceFields, serializers.ModelSerializer):
         help_text=_("project: money for one project; programme: allocated to projects.")
     )
     district = serializers.IntegerField(source="programme.district_id", read_only=True)
-    allocated = serializers.DecimalField(
+    allocated = PlainDecimalField(
         max_digits=18, decimal_places=2, read_only=True, help_text=_("Programme-level only.")
     )
-    received = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
-    spent = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    received = PlainDecimalField(max_digits=18, decimal_places=2, read_only=True)
+    spent = PlainDecimalField(max_digits=18, decimal_places=2, read_only=True)
     approved_by = UsernameField()
     created_by = UsernameField()
 
@@ -280,20 +281,20 @@ class ExpenditureInput(serializers.Serializer):
 
 
 class FiguresSerializer(serializers.Serializer):
-    planned = serializers.DecimalField(max_digits=20, decimal_places=2)
-    approved = serializers.DecimalField(max_digits=20, decimal_places=2)
-    received = serializers.DecimalField(max_digits=20, decimal_places=2)
-    spent = serializers.DecimalField(max_digits=20, decimal_places=2)
-    gap = serializers.DecimalField(
+    planned = PlainDecimalField(max_digits=20, decimal_places=2)
+    approved = PlainDecimalField(max_digits=20, decimal_places=2)
+    received = PlainDecimalField(max_digits=20, decimal_places=2)
+    spent = PlainDecimalField(max_digits=20, decimal_places=2)
+    gap = PlainDecimalField(
         max_digits=20, decimal_places=2, help_text=_("Planned but not (yet) received.")
     )
-    received_rate = serializers.DecimalField(
+    received_rate = PlainDecimalField(
         max_digits=9,
         decimal_places=1,
         allow_null=True,
         help_text=_("Received as a percentage of planned."),
     )
-    spent_rate = serializers.DecimalField(
+    spent_rate = PlainDecimalField(
         max_digits=9,
         decimal_places=1,
         allow_null=True,
@@ -302,9 +303,9 @@ class FiguresSerializer(serializers.Serializer):
 
 
 class _SharesSerializer(FiguresSerializer):
-    share_planned = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
-    share_received = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
-    share_spent = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    share_planned = PlainDecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    share_received = PlainDecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    share_spent = PlainDecimalField(max_digits=5, decimal_places=1, allow_null=True)
 
 
 class SubTypeFiguresSerializer(_SharesSerializer):
@@ -323,14 +324,14 @@ class ResidentContributionSerializer(serializers.Serializer):
     sub_type = serializers.ChoiceField(choices=SubType.choices)
     basis = serializers.CharField()
     basis_label = serializers.CharField()
-    rate = serializers.DecimalField(max_digits=12, decimal_places=2)
-    quantity = serializers.DecimalField(
+    rate = PlainDecimalField(max_digits=12, decimal_places=2)
+    quantity = PlainDecimalField(
         max_digits=20, decimal_places=2, help_text=_("m² of floor area or households.")
     )
     projects = serializers.IntegerField()
-    expected = serializers.DecimalField(max_digits=20, decimal_places=2)
-    collected = serializers.DecimalField(max_digits=20, decimal_places=2)
-    collection_rate = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    expected = PlainDecimalField(max_digits=20, decimal_places=2)
+    collected = PlainDecimalField(max_digits=20, decimal_places=2)
+    collection_rate = PlainDecimalField(max_digits=9, decimal_places=1, allow_null=True)
 
 
 class FundingScopeSerializer(serializers.Serializer):
@@ -355,6 +356,6 @@ class FundingMixSerializer(serializers.Serializer):
     total = FiguresSerializer()
     kinds = KindFiguresSerializer(many=True)
     residents = ResidentContributionSerializer(many=True)
-    residents_expected = serializers.DecimalField(max_digits=20, decimal_places=2)
-    residents_collected = serializers.DecimalField(max_digits=20, decimal_places=2)
-    residents_rate = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    residents_expected = PlainDecimalField(max_digits=20, decimal_places=2)
+    residents_collected = PlainDecimalField(max_digits=20, decimal_places=2)
+    residents_rate = PlainDecimalField(max_digits=9, decimal_places=1, allow_null=True)

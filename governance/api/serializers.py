@@ -28,6 +28,7 @@ from governance.models import (
 from governance.rules import share
 from governance.selectors import suggestion_contact
 from programmes.api.serializers import MAX_VERSION, UsernameField
+from renovation.api.fields import PlainDecimalField, PlausibleDateTimeField
 
 MAX_ID = 2**63 - 1
 MAX_COUNT = 10**7  # as the page forms
@@ -45,7 +46,7 @@ def _count(**kwargs) -> serializers.IntegerField:
 
 
 def _area(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(
+    return PlainDecimalField(
         max_digits=12, decimal_places=2, min_value=0, help_text=_("m², two decimals."), **kwargs
     )
 
@@ -267,13 +268,13 @@ class _ProjectFields(serializers.Serializer):
 
 
 class OpinionSurveySerializer(_ProjectFields, serializers.ModelSerializer):
-    support_rate = serializers.DecimalField(
+    support_rate = PlainDecimalField(
         max_digits=5,
         decimal_places=1,
         read_only=True,
         help_text=_("Percent of returned forms in favour."),
     )
-    support_threshold = serializers.DecimalField(
+    support_threshold = PlainDecimalField(
         source="project.programme.support_threshold",
         max_digits=5,
         decimal_places=2,
@@ -325,7 +326,7 @@ class OpinionSurveyInput(serializers.Serializer):
 
 
 class SatisfactionSurveySerializer(_ProjectFields, serializers.ModelSerializer):
-    satisfied_rate = serializers.DecimalField(
+    satisfied_rate = PlainDecimalField(
         max_digits=5, decimal_places=1, read_only=True, allow_null=True
     )
 
@@ -363,7 +364,7 @@ class SatisfactionSurveyInput(serializers.Serializer):
 class VoteSerializer(_CompoundFields, serializers.ModelSerializer):
     matter_label = serializers.CharField(source="get_matter_display", read_only=True)
     abstain_owners = serializers.IntegerField(read_only=True)
-    abstain_area = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    abstain_area = PlainDecimalField(max_digits=12, decimal_places=2, read_only=True)
     participation_area_share = serializers.SerializerMethodField()
     participation_heads_share = serializers.SerializerMethodField()
     approval_area_share = serializers.SerializerMethodField()
@@ -407,9 +408,7 @@ class VoteSerializer(_CompoundFields, serializers.ModelSerializer):
             "version",
         ]
 
-    _share = extend_schema_field(
-        serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
-    )
+    _share = extend_schema_field(PlainDecimalField(max_digits=7, decimal_places=2, allow_null=True))
 
     @_share
     def get_participation_area_share(self, vote: OwnerVote):
@@ -548,13 +547,13 @@ class BallotErrorSerializer(serializers.Serializer):
 
 class BallotTallySerializer(serializers.Serializer):
     participating_owners = serializers.IntegerField()
-    participating_area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    participating_area = PlainDecimalField(max_digits=12, decimal_places=2)
     agree_owners = serializers.IntegerField()
-    agree_area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    agree_area = PlainDecimalField(max_digits=12, decimal_places=2)
     oppose_owners = serializers.IntegerField()
-    oppose_area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    oppose_area = PlainDecimalField(max_digits=12, decimal_places=2)
     abstain_owners = serializers.IntegerField()
-    abstain_area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    abstain_area = PlainDecimalField(max_digits=12, decimal_places=2)
 
 
 class BallotOutcomeSerializer(serializers.Serializer):
@@ -597,7 +596,7 @@ class SuggestionSerializer(_CompoundFields, serializers.ModelSerializer):
         )
     )
     answered_by = UsernameField()
-    hours_to_answer = serializers.DecimalField(
+    hours_to_answer = PlainDecimalField(
         max_digits=12, decimal_places=1, read_only=True, allow_null=True
     )
 
@@ -648,7 +647,7 @@ class SuggestionInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=SUGGESTION_CHANNELS)
     text = serializers.CharField(max_length=4000)
     contact = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    received_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
 
 
 class SuggestionAssignInput(serializers.Serializer):
@@ -684,26 +683,26 @@ class IndicatorsSerializer(serializers.Serializer):
     forms_issued = serializers.IntegerField()
     forms_returned = serializers.IntegerField()
     support = serializers.IntegerField()
-    support_rate = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    support_rate = PlainDecimalField(max_digits=9, decimal_places=1, allow_null=True)
     votes = serializers.IntegerField()
     votes_tallied = serializers.IntegerField()
     votes_passed = serializers.IntegerField()
     votes_without_quorum = serializers.IntegerField()
     fund_households_expected = serializers.IntegerField()
     fund_households_paid = serializers.IntegerField()
-    fund_household_rate = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
-    fund_amount_expected = serializers.DecimalField(max_digits=20, decimal_places=2)
-    fund_amount_collected = serializers.DecimalField(max_digits=20, decimal_places=2)
-    fund_amount_rate = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    fund_household_rate = PlainDecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    fund_amount_expected = PlainDecimalField(max_digits=20, decimal_places=2)
+    fund_amount_collected = PlainDecimalField(max_digits=20, decimal_places=2)
+    fund_amount_rate = PlainDecimalField(max_digits=9, decimal_places=1, allow_null=True)
     suggestions = serializers.IntegerField()
     suggestions_answered = serializers.IntegerField()
     suggestions_within_day = serializers.IntegerField()
     suggestions_open = serializers.IntegerField()
-    answered_rate = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
-    within_day_rate = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    answered_rate = PlainDecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    within_day_rate = PlainDecimalField(max_digits=9, decimal_places=1, allow_null=True)
     respondents = serializers.IntegerField()
     satisfied = serializers.IntegerField()
-    satisfaction_rate = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    satisfaction_rate = PlainDecimalField(max_digits=9, decimal_places=1, allow_null=True)
     managed_compounds = serializers.IntegerField()
 
 

@@ -30,6 +30,7 @@ from programmes.models import (
     YearTarget,
 )
 from programmes.services import project_allowed_targets
+from renovation.api.fields import PlainDecimalField
 
 # Versions are PositiveIntegerField: keep inputs inside what every database stores.
 MAX_VERSION = 2**31 - 1
@@ -309,7 +310,7 @@ class WorkItemSerializer(serializers.ModelSerializer):
     work_type_name = serializers.CharField(source="work_type.name", read_only=True)
     unit = serializers.CharField(source="work_type.unit", read_only=True)
     category = serializers.CharField(source="work_type.category", read_only=True)
-    completion_percent = serializers.DecimalField(max_digits=5, decimal_places=1, read_only=True)
+    completion_percent = PlainDecimalField(max_digits=5, decimal_places=1, read_only=True)
 
     class Meta:
         model = WorkItem
@@ -428,7 +429,7 @@ class ProgressPhotoInput(serializers.Serializer):
 
 class ProgressReportLineInput(serializers.Serializer):
     work_item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    quantity_to_date = serializers.DecimalField(max_digits=14, decimal_places=2)
+    quantity_to_date = PlainDecimalField(max_digits=14, decimal_places=2)
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 

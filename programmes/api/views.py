@@ -17,7 +17,6 @@ from django_filters import rest_framework as django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from PIL import Image
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -40,6 +39,7 @@ from renovation.api.views import (
     stored_file_response,
     validated,
 )
+from renovation.uploads import image_content_type
 
 from . import serializers as api
 from .history_views import HistoricalRecordActions
@@ -491,17 +491,6 @@ class ProgressPhotoFilter(django_filters.FilterSet):
         fields = ["report"]
 
 
-def _image_type(handle) -> str:
-    """The photo's type as Pillow reads it from the file (the name may say otherwise)."""
-    try:
-        with Image.open(handle) as image:
-            content_type = Image.MIME.get(image.format or "")
-    except Exception:  # not an image after all (e.g. replaced in storage): plain bytes
-        content_type = None
-    handle.seek(0)
-    return content_type or "application/octet-stream"
-
-
 @list_and_detail_schema("progress", "progress photos", "progress photo")
 class ProgressPhotoViewSet(ScopedReadOnlyViewSet):
     """Photos of the progress reports you may see (add them with
@@ -536,7 +525,7 @@ class ProgressPhotoViewSet(ScopedReadOnlyViewSet):
     def file(self, request: Request, pk: str | None = None):
         photo = self.get_object()
         handle = open_stored(photo.image)
-        return stored_file_response(handle, photo.image.name, _image_type(handle))
+        return stored_file_response(handle, photo.image.name, image_content_type(handle))
 
 
 # --- Site problems -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -147,10 +147,3 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         response.data["errors"] = {CONFIRM_FIELD: [str(w.message) for w in exc.warnings]}
         response.data["warnings"] = [w.as_dict() for w in exc.warnings]
     return response
-
-
-def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    """A path under /api/ that names no endpoint: the same shape as every other error."""
-    return JsonResponse(
-        error_body(404, "not_found", str(exceptions.NotFound.default_detail)), status=404
-    )

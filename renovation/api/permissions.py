@@ -5,12 +5,29 @@ This layer adds one rule of its own: API-client keys and auditors only read."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework import exceptions
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
 from renovation.access import key_allows_write
+from renovation.api.throttling import AnonymousRateThrottle
 from renovation.api_keys import ApiKey
 from renovation.models import User
+
+
+class IsAuthenticatedAfterAnonymousThrottle(IsAuthenticated):
+    """DRF checks permissions before throttles, so with IsAuthenticated alone an anonymous
+    caller always meets 401 first and the anonymous rate never applies: a script could try
+    keys without limit. Here an anonymous request is counted against the anonymous rate
+    first (429 past it), then refused with 401."""
+
+    def has_permission(self, request: Request, view) -> bool:
+        if super().has_permission(request, view):
+            return True
+        throttle = AnonymousRateThrottle()
+        if not throttle.allow_request(request, view):
+            raise exceptions.Throttled(throttle.wait())
+        return False
 
 
 class ApiClientReadOnly(BasePermission):

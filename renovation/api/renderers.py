@@ -15,6 +15,8 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
+from renovation.validation import strip_control_characters
+
 BOM = "\ufeff"
 
 
@@ -46,12 +48,12 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
+    text = strip_control_characters(str(value))
     # A cell starting with =, +, - or @ is a formula to a spreadsheet (CSV injection); numbers
     # such as -1.5 are left alone.
     if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
         return "'" + text
-    return value
+    return text if isinstance(value, str) else value
 
 
 def _is_number(text: str) -> bool:

@@ -6,7 +6,7 @@ Apps add their routes to `v1_patterns`; the URL names live in the `api` namespac
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .exceptions import api_not_found
+from .failures import api_not_found
 
 app_name = "api"
 
@@ -30,5 +30,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    re_path(r"^.*$", api_not_found),
+    # [\s\S]: a path holding a newline (%0A) is still a JSON 404.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

@@ -18,16 +18,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter, SearchFilter
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .exceptions import Conflict
+from .parsers import CleanFormParser, CleanMultiPartParser
 from .renderers import FileRenderer
 
 # For `@action(..., parser_classes=UPLOAD_PARSERS)`: the only views that take form data.
-UPLOAD_PARSERS = [MultiPartParser, FormParser]
+UPLOAD_PARSERS = [CleanMultiPartParser, CleanFormParser]
 # For actions that stream a stored file: any Accept header; errors stay JSON.
 DOWNLOAD_RENDERERS = [JSONRenderer, FileRenderer]
 

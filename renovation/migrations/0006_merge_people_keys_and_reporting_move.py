@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('renovation', '0004_move_snapshots_runs_to_reporting'),
-        ('renovation', '0005_tokens_to_named_api_keys'),
+        ("renovation", "0004_move_snapshots_runs_to_reporting"),
+        ("renovation", "0005_tokens_to_named_api_keys"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from programmes.models import Stage
+from renovation.api.fields import PlainDecimalField
 
 # --- Statistics ----------------------------------------------------------------------------
 
@@ -21,14 +22,10 @@ class YearFiguresSerializer(serializers.Serializer):
     started_households = serializers.IntegerField()
     completed = serializers.IntegerField(help_text=_("Projects accepted (完工)."))
     completed_households = serializers.IntegerField()
-    start_rate = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
-    start_rate_households = serializers.DecimalField(
-        max_digits=7, decimal_places=1, allow_null=True
-    )
-    completion_rate = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
-    completion_rate_households = serializers.DecimalField(
-        max_digits=7, decimal_places=1, allow_null=True
-    )
+    start_rate = PlainDecimalField(max_digits=7, decimal_places=1, allow_null=True)
+    start_rate_households = PlainDecimalField(max_digits=7, decimal_places=1, allow_null=True)
+    completion_rate = PlainDecimalField(max_digits=7, decimal_places=1, allow_null=True)
+    completion_rate_households = PlainDecimalField(max_digits=7, decimal_places=1, allow_null=True)
 
 
 class StageFiguresSerializer(serializers.Serializer):
@@ -36,7 +33,7 @@ class StageFiguresSerializer(serializers.Serializer):
     label = serializers.CharField()
     projects = serializers.IntegerField()
     households = serializers.IntegerField()
-    average_progress = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    average_progress = PlainDecimalField(max_digits=5, decimal_places=1, allow_null=True)
 
 
 class EffectSerializer(serializers.Serializer):
@@ -45,9 +42,9 @@ class EffectSerializer(serializers.Serializer):
     unit = serializers.CharField(source="work_type__unit")
     category = serializers.CharField(source="work_type__category")
     projects = serializers.IntegerField()
-    planned_quantity = serializers.DecimalField(max_digits=20, decimal_places=2)
-    completed_quantity = serializers.DecimalField(max_digits=20, decimal_places=2)
-    budget = serializers.DecimalField(max_digits=20, decimal_places=2)
+    planned_quantity = PlainDecimalField(max_digits=20, decimal_places=2)
+    completed_quantity = PlainDecimalField(max_digits=20, decimal_places=2)
+    budget = PlainDecimalField(max_digits=20, decimal_places=2)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_name(self, row: dict) -> str:

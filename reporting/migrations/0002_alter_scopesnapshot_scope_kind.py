@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0001_initial'),
+        ("reporting", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='scopesnapshot',
-            name='scope_kind',
-            field=models.CharField(choices=[('all', 'All'), ('province', 'Province'), ('city', 'City'), ('district', 'District'), ('street', 'Street office'), ('area', 'Area'), ('programme', 'Programme')], max_length=16, verbose_name='scope'),
+            model_name="scopesnapshot",
+            name="scope_kind",
+            field=models.CharField(
+                choices=[
+                    ("all", "All"),
+                    ("province", "Province"),
+                    ("city", "City"),
+                    ("district", "District"),
+                    ("street", "Street office"),
+                    ("area", "Area"),
+                    ("programme", "Programme"),
+                ],
+                max_length=16,
+                verbose_name="scope",
+            ),
         ),
     ]

@@ -169,3 +169,13 @@ def test_force_login_and_api_keys_are_not_throttled(client, district_official):
     client.force_login(district_official)  # tests and sessions log in without a password
 
     assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+@pytest.mark.parametrize("length", [151, 256, 5000])
+def test_over_long_username_is_a_form_error_not_a_500(client, db, url, length):
+    response = client.post(url, {"username": "a" * length, "password": "x"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessAttempt.objects.exists()

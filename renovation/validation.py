@@ -1,0 +1,210 @@
+"""Plausible ranges for dates, times and years, and clean text: one rule, one place.
+
+Models attach these validators to their fields and the matching database constraints to their
+Meta, services call the `*_errors` helpers before writing, and forms and serializers reuse the
+same validators, so a value of year 1 or 9999 is refused everywhere with the same message.
+
+Two bounds apply to every date and time:
+- the rule users meet (validation): events from 1990 to one year ahead of today; plans (a
+  planned completion, the end of a committee's term, a disclosure window) up to ten years ahead;
+- the database's hard limit (CheckConstraint): 1990-01-01 to 2100-12-31, fixed because a
+  constraint cannot depend on today's date. It guarantees every stored value reads back (year 1
+  became year 0 in UTC, which PostgreSQL stores and psycopg cannot read).
+Years built run from 1900 to this year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import CheckConstraint, Q
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_STORED_DATE = dt.date(2100, 12, 31)
+EARLIEST_YEAR_BUILT = 1900
+EVENT_YEARS_AHEAD = 1
+PLAN_YEARS_AHEAD = 10
+
+
+def _years_ahead(years: int) -> dt.date:
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + years, day=28)
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    # A datetime's own calendar date: no conversion to UTC, which overflows for year 1.
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+@deconstructible
+class DateRangeValidator:
+    """From 1990 to `years_ahead` years after today (dates or aware datetimes)."""
+
+    def __init__(self, years_ahead: int = EVENT_YEARS_AHEAD) -> None:
+        self.years_ahead = years_ahead
+
+    def __call__(self, value: dt.date | dt.datetime | None) -> None:
+        if value is None:
+            return
+        day = _as_date(value)
+        latest = _years_ahead(self.years_ahead)
+        if day < EARLIEST_DATE or day > latest:
+            raise ValidationError(
+                _("Enter a date between %(earliest)s and %(latest)s.")
+                % {
+                    "earliest": date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT"),
+                    "latest": date_format(latest, "SHORT_DATE_FORMAT"),
+                },
+                code="date_range",
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DateRangeValidator) and other.years_ahead == self.years_ahead
+
+
+event_date = DateRangeValidator(EVENT_YEARS_AHEAD)
+plan_date = DateRangeValidator(PLAN_YEARS_AHEAD)
+
+
+@deconstructible
+class YearBuiltValidator:
+    def __call__(self, value: int | None) -> None:
+        if value is None:
+            return
+        this_year = timezone.localdate().year
+        if not EARLIEST_YEAR_BUILT <= value <= this_year:
+            raise ValidationError(
+                _("Enter a year built between %(earliest)s and %(latest)s.")
+                % {"earliest": EARLIEST_YEAR_BUILT, "latest": this_year},
+                code="year_built_range",
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, YearBuiltValidator)
+
+
+year_built_range = YearBuiltValidator()
+
+
+def date_range_errors(
+    errors: dict[str, list[str]],
+    key: str,
+    value: dt.date | dt.datetime | None,
+    *,
+    years_ahead: int = EVENT_YEARS_AHEAD,
+) -> None:
+    """For services: add the range message for `key` to `errors` (nothing when in range)."""
+    try:
+        DateRangeValidator(years_ahead)(value)
+    except ValidationError as error:
+        errors.setdefault(key, []).extend(error.messages)
+
+
+def stored_date_range(field: str, *, name: str, is_datetime: bool = False) -> CheckConstraint:
+    """The database's hard limit for one date or datetime column (null allowed)."""
+    low: dt.date | dt.datetime = EARLIEST_DATE
+    high: dt.date | dt.datetime = LATEST_STORED_DATE
+    if is_datetime:
+        low = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
+        high = dt.datetime(2100, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+    return CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        name=name,
+        violation_error_message=gettext_lazy("The date is outside the range the platform keeps."),
+    )
+
+
+def stored_year_range(field: str, *, name: str, earliest: int = EARLIEST_YEAR_BUILT):
+    return CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__gte": earliest, f"{field}__lte": LATEST_STORED_DATE.year}),
+        name=name,
+    )
+
+
+# --- Text ----------------------------------------------------------------------------------
+
+# C0 and C1 controls except tab, line feed and carriage return, plus DEL. They break XML
+# (xlsx) writers and terminals, and no one types them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Format characters (zero-width spaces and joiners, direction marks, BOM), combining marks and
+# whitespace: a name made only of these looks empty.
+_INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me", "Zs", "Zl", "Zp", "Cc"}
+
+
+def strip_control_characters(value: str) -> str:
+    return _CONTROL.sub("", value)
+
+
+def strip_control_characters_deep(value: Any) -> Any:
+    """Strings anywhere in parsed input (dicts, lists, QueryDict lists) without controls."""
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, dict):
+        return {key: strip_control_characters_deep(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [strip_control_characters_deep(item) for item in value]
+    return value
+
+
+def has_control_characters(value: str) -> bool:
+    return bool(_CONTROL.search(value))
+
+
+def no_control_characters(value: str | None) -> None:
+    """Validator for text input: control characters are refused with a clear message."""
+    if value and has_control_characters(value):
+        raise ValidationError(
+            _("The text contains control characters; remove them and try again."),
+            code="control_characters",
+        )
+
+
+def is_visibly_empty(value: str | None) -> bool:
+    """True when nothing in `value` would show on screen (only spaces, zero-width characters,
+    direction marks or combining marks)."""
+    return all(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in value or "")
+
+
+# --- Quantities ----------------------------------------------------------------------------
+
+# ASCII digits with one optional decimal point. Python's Decimal() also takes "1_000",
+# Arabic-Indic ("٣") and full-width ("１２３") digits, which a clerk never means to type.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def plain_decimal(value: object) -> Decimal:
+    """Parse a quantity typed or sent as text: ASCII digits with one optional decimal point.
+    Raises ValidationError otherwise."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Decimal(value)
+    text = str(value).strip()
+    if not _PLAIN_NUMBER.fullmatch(text):
+        raise ValidationError(
+            _("Enter a number using the digits 0-9 and at most one decimal point."),
+            code="plain_number",
+        )
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+        raise ValidationError(_("Enter a number."), code="invalid") from None
+
+
+def plain_number_text(value: object) -> None:
+    """Validator for a number still held as text (before a field converts it)."""
+    if isinstance(value, str):
+        plain_decimal(value)
