@@ -110,4 +110,7 @@ def export_jobs_prune_task() -> int:
 @shared_task(**RETRY)
 def rollup_backfill_task(since: str, project_ids: list[int] | None = None) -> int:
     """Rewrite past snapshots' started/completed figures after history was entered."""
-    return rollup_backfill_years(since=parse_date(since), project_ids=project_ids)
+    day = parse_date(since)
+    if day is None:
+        raise ValueError(f"not an ISO date: {since!r}")
+    return rollup_backfill_years(since=day, project_ids=project_ids)
