@@ -132,6 +132,8 @@ def plan_district(
                 "",
                 str(programme.threshold),
                 programme.overdue_days,
+                "0.6667",
+                1,
             ),
         )
         programmes.append(programme)
@@ -313,6 +315,9 @@ def write(
                 p.progress,
                 p.last_report_on,
                 1 + len(log),
+                p.category,
+                "",
+                "",
             ),
         )
         for from_stage, to_stage, day in log:
@@ -356,6 +361,7 @@ def write(
                     "建设、设计、施工、监理单位，街道、社区及居民代表",
                     True,
                     "",
+                    1,
                 ),
             )
         elif (
@@ -379,6 +385,7 @@ def write(
                     "建设、施工、监理单位及居民代表",
                     False,
                     "排水坡度不符合设计要求，整改后重新验收。",
+                    1,
                 ),
             )
         if p.items:
@@ -398,5 +405,8 @@ def write(
                         cents(item.planned),
                         cents(item.budget),
                         cents(item.completed),
+                        None,
+                        None,
+                        1,
                     ),
                 )
