@@ -36,6 +36,7 @@ from programmes.models import (
 )
 from renovation.access import can_set_up_in_district, require
 from renovation.api.exceptions import django_validation_errors
+from renovation.api.schema import ERRORS
 from renovation.api.views import (
     ETAG_HEADER,
     IF_MATCH,
@@ -154,7 +155,7 @@ class ProgrammeSetupMixin:
             "street offices (`street`) or areas (`area`), `batches` the 批次. All or nothing."
         ),
         request=inputs.ProgrammeInput,
-        responses={201: api.ProgrammeSerializer},
+        responses={201: api.ProgrammeSerializer, 404: ERRORS["404"]},
         parameters=[ETAG_HEADER],
         examples=[OpenApiExample("Programme", value=PROGRAMME_EXAMPLE, request_only=True)],
     )
@@ -188,7 +189,7 @@ class ProgrammeSetupMixin:
         parameters=[IF_MATCH, ETAG_HEADER],
         examples=[
             OpenApiExample(
-                "Raise the street targets",
+                "Raise a yearly target",
                 value={
                     "min_survey_return_rate": "0.7000",
                     "targets": [{"year": 2025, "compounds": 14, "households": 2600}],
@@ -269,7 +270,7 @@ class ProjectSetupMixin:
             "through transitions."
         ),
         request=inputs.ProjectInput,
-        responses={201: api.ProjectSerializer},
+        responses={201: api.ProjectSerializer, 404: ERRORS["404"]},
         parameters=[ETAG_HEADER],
         examples=[OpenApiExample("Project", value=PROJECT_EXAMPLE, request_only=True)],
     )
@@ -359,7 +360,7 @@ class WorkItemSetupMixin:
             "of your district's own types."
         ),
         request=inputs.WorkItemInput,
-        responses={201: api.WorkItemSerializer},
+        responses={201: api.WorkItemSerializer, 404: ERRORS["404"]},
         parameters=[ETAG_HEADER],
         examples=[OpenApiExample("Work item", value=WORK_ITEM_EXAMPLE, request_only=True)],
     )
@@ -459,7 +460,7 @@ class WorkTypeSetupMixin:
             "The code is given by the platform."
         ),
         request=inputs.WorkTypeInput,
-        responses={201: api.WorkTypeSerializer},
+        responses={201: api.WorkTypeSerializer, 404: ERRORS["404"]},
         examples=[
             OpenApiExample(
                 "Pocket park",
@@ -558,7 +559,7 @@ class AcceptanceRecordViewSet(ScopedReadOnlyViewSet):
             "construction started."
         ),
         request=inputs.AcceptanceRecordInput,
-        responses={201: inputs.AcceptanceRecordSerializer},
+        responses={201: inputs.AcceptanceRecordSerializer, 404: ERRORS["404"]},
         parameters=[ETAG_HEADER],
         examples=[OpenApiExample("Acceptance", value=ACCEPTANCE_EXAMPLE, request_only=True)],
     )
