@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import setup_views, statistics, views
+from . import statistics, views, work_setup_views
 
 router = SimpleRouter()
 router.register("districts", views.DistrictViewSet, basename="district")
@@ -19,7 +19,7 @@ router.register("progress-reports", views.ProgressReportViewSet, basename="progr
 router.register("progress-photos", views.ProgressPhotoViewSet, basename="progress-photo")
 router.register("site-problems", views.SiteProblemViewSet, basename="site-problem")
 router.register(
-    "acceptance-records", setup_views.AcceptanceRecordViewSet, basename="acceptance-record"
+    "acceptance-records", work_setup_views.AcceptanceRecordViewSet, basename="acceptance-record"
 )
 
 urlpatterns = [

@@ -42,12 +42,8 @@ from renovation.api.views import (
 )
 
 from . import serializers as api
-from .setup_views import (
-    ProgrammeSetupMixin,
-    ProjectSetupMixin,
-    WorkItemSetupMixin,
-    WorkTypeSetupMixin,
-)
+from .setup_views import ProgrammeSetupMixin, ProjectSetupMixin
+from .work_setup_views import WorkItemSetupMixin, WorkTypeSetupMixin
 
 
 def _with_photos(reports: QuerySet) -> QuerySet:
