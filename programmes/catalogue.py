@@ -71,15 +71,20 @@ WORK_TYPES: tuple[WorkTypeSpec, ...] = (
 
 def work_types_sync(work_type_model) -> int:
     """Create or update the catalogue; takes the model so a migration can pass its own."""
+    national = work_type_model.objects.all()
+    if any(field.name == "district" for field in work_type_model._meta.get_fields()):
+        national = national.filter(district__isnull=True)  # not in the migration's old model
+    existing = {wt.code: wt for wt in national}
     for order, spec in enumerate(WORK_TYPES, start=1):
-        work_type_model.objects.update_or_create(
-            code=spec.code,
-            defaults={
-                "name_zh": spec.name_zh,
-                "name_en": spec.name_en,
-                "unit": spec.unit,
-                "category": spec.category,
-                "sort_order": order * 10,
-            },
-        )
+        values = {
+            "name_zh": spec.name_zh,
+            "name_en": spec.name_en,
+            "unit": spec.unit,
+            "category": spec.category,
+            "sort_order": order * 10,
+        }
+        current = existing.get(spec.code)
+        if current is not None and all(getattr(current, k) == v for k, v in values.items()):
+            continue  # unchanged: no write, no history row
+        work_type_model.objects.update_or_create(code=spec.code, defaults=values)
     return len(WORK_TYPES)

@@ -172,7 +172,15 @@ def _gate_approved(project: Project) -> GateResult:
 
 def _gate_construction(project: Project) -> GateResult:
     if not project.contractor.strip():
-        return GateResult([_("Name the contractor before construction starts.")])
+        return GateResult(
+            [
+                _(
+                    "Name the contractor before construction starts (“Edit project” on the "
+                    "project page, or PATCH /api/v1/projects/%(id)s/)."
+                )
+                % {"id": project.pk}
+            ]
+        )
     return GateResult([], _("Contractor: %(name)s.") % {"name": project.contractor})
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import project_setup_views
 from . import setup_views as views
 
 urlpatterns = [
@@ -16,20 +17,34 @@ urlpatterns = [
         name="setup-local-target",
     ),
     path("setup/programmes/<int:pk>/batches/", views.batch_set, name="setup-batch"),
-    path("setup/projects/new/", views.project_create, name="setup-project-create"),
-    path("setup/projects/<int:pk>/edit/", views.project_edit, name="setup-project-edit"),
+    path("setup/projects/new/", project_setup_views.project_create, name="setup-project-create"),
+    path(
+        "setup/projects/<int:pk>/edit/", project_setup_views.project_edit, name="setup-project-edit"
+    ),
     path(
         "setup/projects/<int:pk>/work-items/new/",
-        views.work_item_add,
+        project_setup_views.work_item_add,
         name="setup-work-item-add",
     ),
-    path("setup/projects/<int:pk>/acceptance/", views.acceptance_edit, name="setup-acceptance"),
-    path("setup/work-items/<int:pk>/edit/", views.work_item_edit, name="setup-work-item-edit"),
+    path(
+        "setup/projects/<int:pk>/acceptance/",
+        project_setup_views.acceptance_edit,
+        name="setup-acceptance",
+    ),
+    path(
+        "setup/work-items/<int:pk>/edit/",
+        project_setup_views.work_item_edit,
+        name="setup-work-item-edit",
+    ),
     path(
         "setup/work-items/<int:pk>/remove/",
-        views.work_item_remove,
+        project_setup_views.work_item_remove,
         name="setup-work-item-remove",
     ),
-    path("setup/work-types/", views.work_type_list, name="setup-work-types"),
-    path("setup/work-types/<int:pk>/edit/", views.work_type_edit, name="setup-work-type-edit"),
+    path("setup/work-types/", project_setup_views.work_type_list, name="setup-work-types"),
+    path(
+        "setup/work-types/<int:pk>/edit/",
+        project_setup_views.work_type_edit,
+        name="setup-work-type-edit",
+    ),
 ]

@@ -14,6 +14,7 @@ from funding.models import ContributionRule, Kind, subtypes_of
 from funding.rule_services import contribution_rule_set
 from programmes.api.setup_views import in_scope
 from programmes.models import Programme
+from renovation.api.schema import ERRORS
 from renovation.api.views import ScopedReadOnlyViewSet, list_and_detail_schema, validated
 
 
@@ -53,7 +54,11 @@ class ContributionRuleViewSet(ScopedReadOnlyViewSet):
             "a 404. A rule of the same name is changed (200); a new one is created (201)."
         ),
         request=ContributionRuleInput,
-        responses={201: ContributionRuleSerializer, 200: ContributionRuleSerializer},
+        responses={
+            201: ContributionRuleSerializer,
+            200: ContributionRuleSerializer,
+            404: ERRORS["404"],
+        },
         examples=[
             OpenApiExample(
                 "Maintenance fund",

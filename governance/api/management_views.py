@@ -16,6 +16,7 @@ from governance import services
 from governance.models import LongTermManagement, OwnerVote
 from programmes.api.setup_views import choice, in_scope
 from programmes.models import Compound, Project
+from renovation.api.schema import ERRORS
 from renovation.api.views import ScopedReadOnlyViewSet, list_and_detail_schema, validated
 
 
@@ -65,7 +66,7 @@ class LongTermManagementViewSet(ScopedReadOnlyViewSet):
             "outside your scope is a 404."
         ),
         request=LongTermManagementInput,
-        responses={201: LongTermManagementSerializer},
+        responses={201: LongTermManagementSerializer, 404: ERRORS["404"]},
         examples=[
             OpenApiExample(
                 "Property company",

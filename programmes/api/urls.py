@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import geography_views, setup_views, views
+from . import geography_views, views, work_setup_views
 
 router = SimpleRouter()
 router.register("districts", views.DistrictViewSet, basename="district")
@@ -20,7 +20,7 @@ router.register("progress-reports", views.ProgressReportViewSet, basename="progr
 router.register("progress-photos", views.ProgressPhotoViewSet, basename="progress-photo")
 router.register("site-problems", views.SiteProblemViewSet, basename="site-problem")
 router.register(
-    "acceptance-records", setup_views.AcceptanceRecordViewSet, basename="acceptance-record"
+    "acceptance-records", work_setup_views.AcceptanceRecordViewSet, basename="acceptance-record"
 )
 
 urlpatterns = router.urls

@@ -43,12 +43,8 @@ from renovation.uploads import image_content_type
 
 from . import serializers as api
 from .history_views import HistoricalRecordActions
-from .setup_views import (
-    ProgrammeSetupMixin,
-    ProjectSetupMixin,
-    WorkItemSetupMixin,
-    WorkTypeSetupMixin,
-)
+from .setup_views import ProgrammeSetupMixin, ProjectSetupMixin
+from .work_setup_views import WorkItemSetupMixin, WorkTypeSetupMixin
 
 
 def _with_photos(reports: QuerySet) -> QuerySet:

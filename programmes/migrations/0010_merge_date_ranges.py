@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0006_date_ranges'),
-        ('programmes', '0009_merge_geography_setup'),
+        ("programmes", "0006_date_ranges"),
+        ("programmes", "0009_merge_geography_setup"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -133,6 +133,7 @@ def plan_district(
                 str(programme.threshold),
                 programme.overdue_days,
                 "0.6667",
+                1,
             ),
         )
         programmes.append(programme)
@@ -314,6 +315,9 @@ def write(
                 p.progress,
                 p.last_report_on,
                 1 + len(log),
+                p.category,
+                "",
+                "",
             ),
         )
         for from_stage, to_stage, day in log:
@@ -360,6 +364,7 @@ def write(
                     "建设、设计、施工、监理单位，街道、社区及居民代表",
                     True,
                     "",
+                    1,
                 ),
             )
         elif (
@@ -383,6 +388,7 @@ def write(
                     "建设、施工、监理单位及居民代表",
                     False,
                     "排水坡度不符合设计要求，整改后重新验收。",
+                    1,
                 ),
             )
         if p.items:
@@ -402,5 +408,8 @@ def write(
                         cents(item.planned),
                         cents(item.budget),
                         cents(item.completed),
+                        None,
+                        None,
+                        1,
                     ),
                 )

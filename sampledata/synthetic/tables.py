@@ -40,7 +40,7 @@ SPEC: dict[str, tuple[str, str]] = {
     "programme": (
         "programmes.Programme",
         "@ district_id name start_year end_year description support_threshold report_overdue_days "
-        "min_survey_return_rate",
+        "min_survey_return_rate version",
     ),
     "batch": ("programmes.Batch", "id programme_id name year sequence"),
     "yeartarget": ("programmes.YearTarget", "id programme_id year compounds households buildings"),
@@ -48,7 +48,7 @@ SPEC: dict[str, tuple[str, str]] = {
         "programmes.Project",
         "@ programme_id compound_id batch_id year name category budget contractor "
         "planned_start planned_end started_on completed_on stage stage_changed_at "
-        "progress last_report_on version",
+        "progress last_report_on version categories supervisor designer",
     ),
     "stagetransition": (
         "programmes.StageTransition",
@@ -57,11 +57,12 @@ SPEC: dict[str, tuple[str, str]] = {
     ),
     "acceptancerecord": (
         "programmes.AcceptanceRecord",
-        "@ project_id accepted_on residents_present participants passed notes",
+        "@ project_id accepted_on residents_present participants passed notes version",
     ),
     "workitem": (
         "programmes.WorkItem",
-        "@ project_id work_type_id description planned_quantity budget completed_quantity",
+        "@ project_id work_type_id description planned_quantity budget completed_quantity "
+        "planned_start planned_end version",
     ),
     "progressreport": (
         "programmes.ProgressReport",

@@ -162,6 +162,7 @@ def test_stage_page_points_to_where_the_contractor_is_named(
     client.force_login(district_official)
     page = client.get(reverse("programmes:stage-change", args=[project.pk])).content.decode()
     assert reverse("programmes:setup-project-edit", args=[project.pk]) in page
+    assert "开工前请填写施工单位（在项目页点击“编辑项目”" in page
 
 
 def test_work_items_on_the_project_page(client, district_official, project):

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from programmes import selectors, setup_services, work_setup_services
+from programmes import project_setup_services, selectors, setup_services, work_setup_services
 from programmes.filters import ProjectFilter
 from programmes.models import Category, Project, Stage, WorkType
 from tests import factories
@@ -52,7 +52,7 @@ def test_a_project_written_with_one_category_lists_it(programme):
 
 def test_project_filter_matches_any_category(programme, district_official, street_a):
     compound = factories.CompoundFactory(street=street_a)
-    project = setup_services.project_create(
+    project = project_setup_services.project_create(
         by=district_official,
         programme=programme,
         compound=compound,
