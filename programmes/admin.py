@@ -4,7 +4,6 @@ Stage, progress and the started/completed dates are read-only here: they change 
 the services, which check gates and record who and why."""
 
 from django.contrib import admin
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
@@ -164,14 +163,6 @@ class AcceptanceRecordAdmin(SimpleHistoryAdmin):
     list_display = ("project", "accepted_on", "residents_present", "passed")
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
-
-    def save_model(self, request, obj, form, change):
-        # The acceptance date is the completion date (完工): a correction reaches the project.
-        from .dates import project_completion_follow_acceptance
-
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            project_completion_follow_acceptance(project=obj.project, by=request.user)
 
 
 @admin.register(models.WorkType)

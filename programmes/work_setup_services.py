@@ -19,7 +19,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes import stale
+from programmes import dates, stale
 from renovation.errors import ConflictError
 
 from .models import AcceptanceRecord, Category, District, Project, Stage, WorkItem, WorkType
@@ -278,11 +278,8 @@ def acceptance_record_save(
         record.version += 1
     _stamp(record, by, _("Acceptance recorded") if existing is None else _("Acceptance corrected"))
     record.save()
-    if accepted and project.completed_on != accepted_on:
-        project.completed_on = accepted_on
-        project.version += 1
-        _stamp(project, by, _("Completion date follows the acceptance date"))
-        project.save()
+    # Once accepted, the acceptance date is the completion date (完工); past snapshots follow.
+    dates.project_completion_follow_acceptance(project=project, by=by)
     stale.mark_dirty(project_ids=[project.pk])
     return record
 

@@ -11,4 +11,5 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Statistics and reports")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        # Connect the receivers, and register the tasks they queue by name.
+        from . import signals, tasks  # noqa: F401

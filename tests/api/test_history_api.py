@@ -132,7 +132,7 @@ def test_historical_record_errors_are_named_by_request_path(district_api, progra
 
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert "before the previous stage change" in errors["stage_dates.design"][0]
+    assert "早于上一次阶段变更" in errors["stage_dates.design"][0]  # before the previous change
     assert Project.objects.get(pk=project.pk).stage == Stage.SURVEYED
 
 

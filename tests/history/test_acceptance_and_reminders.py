@@ -5,40 +5,35 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
-
 from governance.models import OpinionSurvey
 from programmes.models import Project, Stage
+from programmes.work_setup_services import acceptance_record_save
 from reporting.notifications import rules
 from tests import factories
 
 
-def test_acceptance_date_corrected_in_admin_moves_completed_on(client, programme, street_a, today):
+def test_acceptance_date_corrected_through_its_service_moves_completed_on(
+    district_official, programme, street_a, today
+):
     project = factories.ProjectFactory(
         programme=programme, compound__street=street_a, stage=Stage.ACCEPTED
     )
     record = factories.AcceptanceRecordFactory(project=project, accepted_on=today)
     Project.objects.filter(pk=project.pk).update(completed_on=today)
-    root = factories.UserFactory(is_superuser=True, is_staff=True)
-    client.force_login(root)
+    Project.objects.filter(pk=project.pk).update(started_on=dt.date(today.year - 3, 3, 1))
     corrected = dt.date(today.year - 2, 6, 30)
 
-    response = client.post(
-        reverse("admin:programmes_acceptancerecord_change", args=[record.pk]),
-        {
-            "project": project.pk,
-            "accepted_on": corrected.isoformat(),
-            "residents_present": "5",
-            "participants": "",
-            "passed": "on",
-            "notes": "",
-        },
+    acceptance_record_save(
+        project=project,
+        by=district_official,
+        accepted_on=corrected,
+        residents_present=5,
+        version=record.version,
     )
 
-    assert response.status_code == 302, response.content.decode()[:3000]
     project.refresh_from_db()
     assert project.completed_on == corrected
-    assert project.history.first().history_user == root
+    assert project.history.first().history_user == district_official
 
 
 def test_survey_reminder_ignores_a_later_unit_survey(programme, street_a):

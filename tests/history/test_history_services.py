@@ -8,12 +8,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from funding.models import Expenditure, Receipt
 from programmes import dates, history_services, services
 from programmes.models import AcceptanceRecord, Project, Stage, StageTransition
 from renovation.errors import ConflictError
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """The assertions below read the services' messages in English."""
+    with translation.override("en"):
+        yield
 
 
 def transition(project, by, to_stage, reason="会议纪要", **kwargs):

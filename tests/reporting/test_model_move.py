@@ -20,6 +20,11 @@ BEFORE = [
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="unapplying the later migrations rebuilds SQLite tables under constraints that name "
+    "the dropped columns; the move is checked on PostgreSQL (CI)",
+)
 def test_rows_of_the_previous_layout_are_found_after_the_move():
     # given: the schema before the move, with one row of each moved model
     executor = MigrationExecutor(connection)

@@ -31,10 +31,10 @@ def yesterday(today) -> dt.date:
 def work_types(db):
     return {
         "pipe": factories.WorkTypeFactory(
-            code="rp-water-pipe", name_zh="供水管网改造", name_en="Water pipes", unit="m"
+            code="rp-water-pipe", name_zh="供水管网改造（测试）", name_en="Water pipes", unit="m"
         ),
         "elevator": factories.WorkTypeFactory(
-            code="rp-elevator", name_zh="加装电梯", name_en="Elevators", unit="unit"
+            code="rp-elevator", name_zh="加装电梯（测试）", name_en="Elevators", unit="unit"
         ),
     }
 
