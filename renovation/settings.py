@@ -350,6 +350,9 @@ SPECTACULAR_SETTINGS = {
         "CategoryEnum": "programmes.models.Category",
         "UserRoleEnum": "renovation.models.User.Role",
         "CommitteeMemberRoleEnum": "governance.models.CommitteeMember.Role",
+        # The resident-contribution sub-types (a subset of SubTypeEnum).
+        "ResidentSubTypeEnum": "funding.rule_services.RESIDENT_SUB_TYPES",
+        "SubTypeEnum": "funding.models.SubType",
     },
 }
 

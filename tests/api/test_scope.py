@@ -19,6 +19,10 @@ DETAILS = [
 ]
 
 
+# Geography set-up (issue 13): these details take PATCH too.
+PATCHABLE = {"api:compound", "api:building", "api:street", "api:area", "api:community"}
+
+
 @pytest.fixture
 def hidden(other_street_records):
     """Street B's records plus a building of its compound."""
@@ -45,9 +49,13 @@ def test_another_streets_record_is_404_for_every_method(street_api, hidden, name
 )
 def test_in_scope_record_reads_and_refuses_edits_with_405(district_api, hidden, name, key):
     url = reverse(f"{name}-detail", args=[hidden[key].pk])
-    # Set-up writes (issue 13): projects and work items are changed with PATCH, and a work
-    # item is removed with DELETE; PUT stays refused.
-    writable = {"api:project": {"patch"}, "api:work-item": {"patch", "delete"}}.get(name, set())
+    # Set-up writes (issue 13): projects, work items, compounds, buildings and streets are
+    # changed with PATCH, and a work item is removed with DELETE; PUT stays refused.
+    writable = {
+        "api:project": {"patch"},
+        "api:work-item": {"patch", "delete"},
+        **{patchable: {"patch"} for patchable in PATCHABLE},
+    }.get(name, set())
 
     assert district_api.get(url).status_code == 200
     assert district_api.put(url, {}, format="json").status_code == 405
