@@ -340,6 +340,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "programmes.models.Stage",
         "CategoryEnum": "programmes.models.Category",
+        # The resident-contribution sub-types (a subset of SubTypeEnum).
+        "ResidentSubTypeEnum": "funding.rule_services.RESIDENT_SUB_TYPES",
+        "SubTypeEnum": "funding.models.SubType",
     },
 }
 
