@@ -14,12 +14,14 @@ from funding import stale
 from programmes.models import Programme
 from renovation.access import can_set_up_in_district, require
 
-from .models import ContributionRule, Kind, subtypes_of
+from .models import ContributionRule, Kind, SubType, subtypes_of
 
 if TYPE_CHECKING:
     from renovation.models import User
 
 CENT = Decimal("0.01")
+# The sub-types a resident contribution rule may have (the API documents them as one enum).
+RESIDENT_SUB_TYPES = [(s, SubType(s).label) for s in subtypes_of(Kind.RESIDENTS)]
 
 
 @transaction.atomic

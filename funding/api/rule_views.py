@@ -10,8 +10,8 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from funding.models import ContributionRule, Kind, subtypes_of
-from funding.rule_services import contribution_rule_set
+from funding.models import ContributionRule
+from funding.rule_services import RESIDENT_SUB_TYPES, contribution_rule_set
 from programmes.api.setup_views import in_scope
 from programmes.models import Programme
 from renovation.api.schema import ERRORS
@@ -27,7 +27,7 @@ class ContributionRuleSerializer(serializers.ModelSerializer):
 class ContributionRuleInput(serializers.Serializer):
     programme = serializers.IntegerField()
     name = serializers.CharField(max_length=128)
-    sub_type = serializers.ChoiceField(choices=subtypes_of(Kind.RESIDENTS))
+    sub_type = serializers.ChoiceField(choices=RESIDENT_SUB_TYPES)
     basis = serializers.ChoiceField(choices=ContributionRule.Basis.choices)
     rate = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     year = serializers.IntegerField(required=False, allow_null=True, default=None)

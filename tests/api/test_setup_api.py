@@ -414,34 +414,32 @@ def test_every_documented_setup_example_is_accepted(
     }
     assert expected <= set(examples)
     programme = factories.ProgrammeFactory(district=district, start_year=2024, end_year=2027)
-    # The examples name record 1: make sure the ids they use exist in scope.
-    if programme.pk != 1:
-        Programme.objects.filter(pk=programme.pk).update(pk=1)
-        programme = Programme.objects.get(pk=1)
     compound = factories.CompoundFactory(street=street_a)
-    if compound.pk != 1:
-        type(compound).objects.filter(pk=compound.pk).update(pk=1)
+    # The examples name record 1 (ids are per installation): each is posted with the ids of
+    # this world's records in its place, everything else exactly as documented.
+    ids = {"programme": programme.pk, "compound": compound.pk}
 
-    def run(method: str, path: str, value: dict, **ids) -> None:
-        url = path.format(**ids)
-        response = getattr(district_api, method)(url, value, format="json")
+    def filled(value: dict) -> dict:
+        return {k: ids.get(k, v) if v == 1 else v for k, v in value.items()}
+
+    def run(method: str, path: str, value: dict, client=district_api, **path_ids) -> None:
+        url = path.format(**path_ids)
+        response = getattr(client, method)(url, filled(value), format="json")
         assert response.status_code in (200, 201), (method, path, response.json())
 
     for value in examples[("post", "/api/v1/programmes/")]:
         run("post", "/api/v1/programmes/", value)
     for value in examples[("patch", "/api/v1/programmes/{id}/")]:
-        run("patch", "/api/v1/programmes/{id}/", {**value}, id=1)
+        run("patch", "/api/v1/programmes/{id}/", value, id=programme.pk)
     for value in examples[("post", "/api/v1/projects/")]:
         run("post", "/api/v1/projects/", value)
-    project = Project.objects.get(programme_id=1, compound_id=1)
-    Project.objects.filter(pk=project.pk).update(version=1)
-    if project.pk != 1:
-        Project.objects.filter(pk=project.pk).update(pk=1)
+    project = Project.objects.get(programme=programme, compound=compound)
+    ids["project"] = project.pk
     for value in examples[("patch", "/api/v1/projects/{id}/")]:
-        run("patch", "/api/v1/projects/{id}/", value, id=1)
+        run("patch", "/api/v1/projects/{id}/", value, id=project.pk)
     for value in examples[("post", "/api/v1/work-items/")]:
         run("post", "/api/v1/work-items/", value)
-    item = WorkItem.objects.get(project_id=1)
+    item = WorkItem.objects.get(project=project)
     for value in examples[("patch", "/api/v1/work-items/{id}/")]:
         run("patch", "/api/v1/work-items/{id}/", value, id=item.pk)
     for value in examples[("post", "/api/v1/work-types/")]:
@@ -450,18 +448,19 @@ def test_every_documented_setup_example_is_accepted(
     for value in examples[("patch", "/api/v1/work-types/{code}/")]:
         run("patch", "/api/v1/work-types/{code}/", value, code=code)
     # Acceptance: the project is under construction since before the example's date.
-    Project.objects.filter(pk=1).update(stage=Stage.CONSTRUCTION, started_on=dt.date(2025, 4, 1))
+    Project.objects.filter(pk=project.pk).update(
+        stage=Stage.CONSTRUCTION, started_on=dt.date(2025, 4, 1)
+    )
     for value in examples[("post", "/api/v1/acceptance-records/")]:
         run("post", "/api/v1/acceptance-records/", value)
-    record = AcceptanceRecord.objects.get(project_id=1)
+    record = AcceptanceRecord.objects.get(project=project)
     for value in examples[("patch", "/api/v1/acceptance-records/{id}/")]:
         run("patch", "/api/v1/acceptance-records/{id}/", value, id=record.pk)
     for value in examples[("post", "/api/v1/contribution-rules/")]:
         run("post", "/api/v1/contribution-rules/", value)
     street_api = client_for(street_officer)
     for value in examples[("post", "/api/v1/long-term-management/")]:
-        response = street_api.post("/api/v1/long-term-management/", value, format="json")
-        assert response.status_code == 201, response.json()
+        run("post", "/api/v1/long-term-management/", value, client=street_api)
     assert reverse("api:acceptance-record-list") == "/api/v1/acceptance-records/"
 
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from funding import services as funding
 from funding.models import Kind, SubType
 from governance.models import CommitteeMember, ResidentCommittee
-from programmes.models import Category, Stage
+from programmes.models import Category, Stage, WorkType
 from renovation.models import User
 from tests import factories
 
@@ -30,11 +30,11 @@ def yesterday(today) -> dt.date:
 @pytest.fixture
 def work_types(db):
     return {
-        "pipe": factories.WorkTypeFactory(
-            code="rp-water-pipe", name_zh="供水管网改造（测试）", name_en="Water pipes", unit="m"
-        ),
+        # The national catalogue's own type: a second national type of the same name is
+        # refused by the database (worktype_national_unique_name).
+        "pipe": WorkType.objects.get(code="water-pipe"),
         "elevator": factories.WorkTypeFactory(
-            code="rp-elevator", name_zh="加装电梯（测试）", name_en="Elevators", unit="unit"
+            code="rp-elevator", name_zh="加装电梯", name_en="Elevators", unit="unit"
         ),
     }
 

@@ -124,8 +124,8 @@ def test_effects_table_totals_work_by_type(client, district_official, plan_last_
         work_type__code="rp-elevator",
         project__compound__street__district=district_official.district,
     ).aggregate(q=Sum("planned_quantity"))["q"]
-    assert planned["供水管网改造（测试）"] == 9310
-    assert Decimal(str(planned["加装电梯（测试）"])) == elevators == Decimal("6.00")
+    assert planned["供水管网改造"] == 9310
+    assert Decimal(str(planned["加装电梯"])) == elevators == Decimal("6.00")
 
 
 def test_project_basic_information_lists_the_plan(
@@ -141,7 +141,7 @@ def test_project_basic_information_lists_the_plan(
     )
     assert "玉林小区" not in repr(sheet_rows(sheet))
     works = dict(zip(column(sheet, R("Compound")), column(sheet, R("Main works")), strict=True))
-    assert "供水管网改造（测试）" in works["浣花小区"]
+    assert "供水管网改造" in works["浣花小区"]
 
 
 def test_monthly_table_counts_the_month_and_the_year_to_date(
