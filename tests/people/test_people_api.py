@@ -316,3 +316,13 @@ def test_an_api_client_key_cannot_be_a_progress_key(official_api, district):
     )
     assert response.status_code == 400
     assert "permission" in response.json()["errors"]
+
+
+def test_user_list_filters_by_role_status_and_search(official_api, street_officer, district):
+    factories.UserFactory(username="data-bridge", role=User.Role.API_CLIENT, district=district)
+    url = reverse("api:user-list")
+    names = {r["username"] for r in official_api.get(url, {"role": "api_client"}).json()["results"]}
+    assert names == {"data-bridge"}
+    found = official_api.get(url, {"q": street_officer.username}).json()["results"]
+    assert [r["id"] for r in found] == [street_officer.pk]
+    assert official_api.get(url, {"is_active": "false"}).json()["results"] == []
