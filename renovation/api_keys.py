@@ -130,3 +130,44 @@ class ApiKey(models.Model):
         if self.is_expired:
             return str(_("Expired"))
         return str(_("Active"))
+
+
+def issue_key(
+    *,
+    owner,
+    name: str,
+    permission: str = ApiKey.Permission.READ,
+    expires_on: dt.date | None = None,
+    created_by=None,
+    district_id: int | None = None,
+    city_id: int | None = None,
+    reason: str = "",
+) -> tuple[ApiKey, str]:
+    """Create a key record and return it with the key itself (never stored). No rule is
+    checked here: people_services.api_key_issue checks who may issue what; scripts (the
+    synthetic data set, the benchmark) call this for their own accounts."""
+    secret = new_key()
+    key = ApiKey(
+        name=name,
+        owner=owner,
+        permission=permission,
+        prefix=secret[:8],
+        digest=digest_of(secret),
+        district_id=district_id,
+        city_id=city_id,
+        expires_on=expires_on or timezone.localdate() + dt.timedelta(days=DEFAULT_LIFETIME_DAYS),
+        created_by=created_by,
+    )
+    key._history_user = created_by
+    key._change_reason = reason or "Key issued"
+    key.save()
+    return key, secret
+
+
+def reissue_key(*, owner, name: str) -> str:
+    """A fresh key for a script's own account: earlier active keys of that name are revoked
+    (a key cannot be shown again, so a script that needs one issues a new one)."""
+    ApiKey.objects.filter(owner=owner, name=name, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoke_reason="Reissued"
+    )
+    return issue_key(owner=owner, name=name)[1]

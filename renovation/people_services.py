@@ -25,8 +25,7 @@ from renovation.api_keys import (
     DEFAULT_LIFETIME_DAYS,
     LONGEST_LIFETIME_DAYS,
     ApiKey,
-    digest_of,
-    new_key,
+    issue_key,
 )
 from renovation.errors import ConflictError
 from renovation.models import User
@@ -317,21 +316,16 @@ def api_key_issue(
     district_id, city_id = _key_scope(owner)
     if owner.pk != by.pk and not access.may_scope_to_district(by, district_id):
         raise ValidationError({"owner": _("This account is outside your district.")})
-    secret = new_key()
-    key = ApiKey(
-        name=name,
+    return issue_key(
         owner=owner,
+        name=name,
         permission=permission,
-        prefix=secret[:8],
-        digest=digest_of(secret),
-        district_id=district_id,
-        city_id=city_id,
         expires_on=expires_on,
         created_by=by,
+        district_id=district_id,
+        city_id=city_id,
+        reason=_("Key issued"),
     )
-    _stamp(key, by=by, reason=_("Key issued"))
-    key.save()
-    return key, secret
 
 
 @transaction.atomic

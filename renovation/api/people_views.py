@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -47,10 +49,18 @@ class UserViewSet(
     ManagerOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = api.UserSerializer
+    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filterset_fields = ["role", "is_active"]
+    search_fields = ["username", "first_name", "last_name", "phone"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
-        return stable(people_selectors.managed_user_list(manager=self.request.user))
+        return people_selectors.managed_user_list(manager=self.request.user)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if self.action != "list":
+            return queryset
+        return stable(super().filter_queryset(queryset))
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         user = self.get_object()

@@ -2,8 +2,8 @@
 
 The system user (`synthetic`) cannot log in (inactive, unusable password). The benchmark accounts
 work in the biggest district (most compounds) and its city, and in that district's biggest street;
-the API client reads the whole instance through a DRF token (tokens are otherwise created in the
-admin; `Token.objects.get_or_create` is what the admin does).
+the API client reads the whole instance through a named API key, issued afresh on every run
+(only its digest is stored, so an earlier key cannot be shown again).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+
+from renovation.api_keys import reissue_key
 
 from .common import SYSTEM_USERNAME
 from .geography import DistrictPlan
@@ -73,6 +74,6 @@ def bench_accounts(districts: list[DistrictPlan], password: str) -> list[Account
         user.save(update_fields=["password"])
         token = ""  # nosec B105: no token yet (only API clients get one)
         if user.role == User.Role.API_CLIENT:
-            token = Token.objects.get_or_create(user=user)[0].key
+            token = reissue_key(owner=user, name="benchmark")
         accounts.append(Account(username, str(user.get_role_display()), scope, token))
     return accounts

@@ -5,7 +5,8 @@ only runs on a database whose registry holds nothing else, so replacing means em
 table of the registry, programme, funding and governance apps (TRUNCATE on PostgreSQL, DELETE
 elsewhere) and the statistics snapshots, keeping the work-type catalogue and the national vote
 rule sets of the migrations, deleting the cities' own rule sets and every user with a geographic
-scope (their scope is gone: the benchmark accounts are created again). Users without a scope, the
+scope with the API keys held by them or issued in the geography (their scope is gone: the
+benchmark accounts are created again). Users without a scope, the
 system user among them, are kept. The geography itself is deleted rather than truncated, since
 users and vote rule sets refer to it.
 """
@@ -71,9 +72,19 @@ def wipe() -> None:
     _empty([*domain, *SNAPSHOTS])
     VoteRule.objects.filter(rule_set__city__isnull=False).delete()
     VoteRuleSet.objects.filter(city__isnull=False).delete()
-    get_user_model().objects.filter(
-        Q(city__isnull=False) | Q(district__isnull=False) | Q(street__isnull=False)
+    from renovation.api_keys import ApiKey
+
+    scoped = get_user_model().objects.filter(
+        Q(province__isnull=False)
+        | Q(city__isnull=False)
+        | Q(district__isnull=False)
+        | Q(street__isnull=False)
+    )
+    # Keys name their holder and where they were issued: they go with them.
+    ApiKey.objects.filter(
+        Q(owner__in=scoped) | Q(district__isnull=False) | Q(city__isnull=False)
     ).delete()
+    scoped.delete()
     # Users and the vote rule sets reference the geography, so it is deleted, not truncated
     # (TRUNCATE would have to CASCADE into them).
     _empty(list(GEOGRAPHY), truncate=False)

@@ -29,8 +29,8 @@ def _pick(users, order) -> tuple[User, str] | None:
 
 
 def resolve() -> tuple[dict[str, tuple[User, str]], str]:
-    """{role: (user, password)} and the API token key."""
-    from rest_framework.authtoken.models import Token
+    """{role: (user, password)} and an API key (a fresh named key of the API client)."""
+    from renovation.api_keys import reissue_key
 
     active = User.objects.filter(is_active=True, is_superuser=False)
 
@@ -65,5 +65,4 @@ def resolve() -> tuple[dict[str, tuple[User, str]], str]:
         raise SystemExit(
             f"no {', '.join(missing)} account with a known password ({', '.join(PASSWORDS)})"
         )
-    token, _ = Token.objects.get_or_create(user=found["api"][0])
-    return found, token.key
+    return found, reissue_key(owner=found["api"][0], name="benchmark")

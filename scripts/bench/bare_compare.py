@@ -94,7 +94,7 @@ def assemble(rows: Mapping[str, list[tuple]]) -> dict[Key, dict]:
     by_province: dict[int, list[dict]] = defaultdict(list)
     for (kind, key), figures in result.items():
         if kind == "city":
-            by_province[province_of[key]].append(figures)
+            by_province[province_of[key]].append(_pairs_as_ints(figures))
     for province, parts in by_province.items():
         result[("province", province)] = total("province", parts)
     return result
@@ -139,6 +139,18 @@ def _funding(rows: Mapping[str, list[tuple]], row) -> None:
     for district, entries in district_rows.items():
         for kind, key in (("city", city_of[district]), ("all", 0)):
             row(kind, key)["funding"]["residents"].extend(entries)
+
+
+def _pairs_as_ints(value: Any) -> Any:
+    """SQL sums arrive as Decimals; the rollup's (compounds, households) pairs are ints, which
+    is how `merge` tells a pair to add from a list to concatenate."""
+    if isinstance(value, dict):
+        return {key: _pairs_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        if len(value) == 2 and all(isinstance(x, int | Decimal) for x in value):
+            return [int(x) for x in value]
+        return [_pairs_as_ints(item) for item in value]
+    return value
 
 
 def _governance(rows: Mapping[str, list[tuple]], row, result: dict[Key, dict]) -> None:

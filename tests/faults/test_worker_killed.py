@@ -21,7 +21,7 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from programmes.models import Area, City, Compound, District, Programme, Street
+from programmes.models import Area, City, Compound, District, Programme, Province, Street
 from renovation.models import DirtyScope, ScopeKind
 from reporting.models import RollupRun, ScopeSnapshot
 from reporting.rollups import services as rollups
@@ -85,8 +85,10 @@ def writers_waiting() -> int:
 
 
 def scope_count() -> int:
-    """One snapshot per street, area, district, programme and city, and the national one."""
-    return sum(model.objects.count() for model in (Street, Area, District, Programme, City)) + 1
+    """One snapshot per street, area, district, programme, city and province, and the national
+    one."""
+    models = (Street, Area, District, Programme, City, Province)
+    return sum(model.objects.count() for model in models) + 1
 
 
 def make_stale(as_of) -> dict:

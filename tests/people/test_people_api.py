@@ -281,3 +281,48 @@ def test_superuser_flags_in_a_body_are_ignored(official_api, district):
     user = User.objects.get(username="sneaky")
     assert not user.is_superuser
     assert not user.is_staff
+
+
+def test_a_progress_key_files_site_problems_and_nothing_else(
+    district_official, street_officer, project, official_api
+):
+    from programmes.models import SiteProblem
+
+    response = official_api.post(
+        reverse("api:api-key-list"),
+        {"name": "巡查手机", "owner": street_officer.pk, "permission": "write_progress"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    phone = APIClient()
+    phone.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['key']}")
+    raised = phone.post(
+        reverse("api:project-site-problems", args=[project.pk]),
+        {"title": "消防通道被占用", "severity": "high"},
+        format="json",
+    )
+    assert raised.status_code == 201
+    assert SiteProblem.objects.get().created_by == street_officer
+    committee = phone.post(reverse("api:committee-list"), {}, format="json")
+    assert committee.status_code == 403
+
+
+def test_an_api_client_key_cannot_be_a_progress_key(official_api, district):
+    client_user = factories.UserFactory(role=User.Role.API_CLIENT, district=district)
+    response = official_api.post(
+        reverse("api:api-key-list"),
+        {"name": "研究", "owner": client_user.pk, "permission": "write_progress"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "permission" in response.json()["errors"]
+
+
+def test_user_list_filters_by_role_status_and_search(official_api, street_officer, district):
+    factories.UserFactory(username="data-bridge", role=User.Role.API_CLIENT, district=district)
+    url = reverse("api:user-list")
+    names = {r["username"] for r in official_api.get(url, {"role": "api_client"}).json()["results"]}
+    assert names == {"data-bridge"}
+    found = official_api.get(url, {"q": street_officer.username}).json()["results"]
+    assert [r["id"] for r in found] == [street_officer.pk]
+    assert official_api.get(url, {"is_active": "false"}).json()["results"] == []

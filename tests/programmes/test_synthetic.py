@@ -19,7 +19,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from funding.models import Allocation, Commitment, Expenditure, Receipt
 from funding.selectors import FundingScope, funding_mix
@@ -39,6 +38,7 @@ from programmes.models import (
     WorkItem,
 )
 from programmes.services import FORWARD_GATES, project_progress_recompute
+from renovation.api_keys import ApiKey
 from renovation.models import ScopeKind, User
 from reporting.rollups.figures import SnapshotFigures
 from reporting.rollups.services import rollup_full
@@ -296,7 +296,7 @@ def test_benchmark_accounts_are_scoped_to_the_biggest_district():
     assert User.objects.get(username="bench-city").city_id == district.city_id
     api = User.objects.get(username="bench-api")
     assert api.role == User.Role.API_CLIENT
-    assert Token.objects.filter(user=api).exists()
+    assert ApiKey.objects.filter(owner=api, revoked_at__isnull=True).exists()
     assert not User.objects.get(username="synthetic").is_active
 
 
