@@ -8,12 +8,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from funding.models import Expenditure, Receipt
 from programmes import dates, history_services, services
 from programmes.models import AcceptanceRecord, Project, Stage, StageTransition
 from renovation.errors import ConflictError
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English here (the Chinese wording has its own test)."""
+    with translation.override("en"):
+        yield
 
 
 def transition(project, by, to_stage, reason="会议纪要", **kwargs):
@@ -180,6 +188,20 @@ def test_three_of_three_hundred_forms_do_not_open_design(consulting, district_of
     assert "3 forms returned for 300 households (1.0%)" in text
     assert "66.7%" in text
     assert "Support too low" not in text
+
+
+def test_the_refusal_reads_in_chinese_by_default(consulting, district_official):
+    factories.OpinionSurveyFactory(
+        project=consulting, forms_issued=300, forms_returned=3, support=3, oppose=0
+    )
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        transition(consulting, district_official, Stage.DESIGN)
+
+    with translation.override("zh-hans"):
+        text = " ".join(refused.value.message_dict["to_stage"])
+    assert "回收率不足" in text
+    assert "300户" in text
 
 
 def test_low_support_is_named_as_such(consulting, district_official):
