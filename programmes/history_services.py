@@ -136,8 +136,23 @@ def project_historical_record_enter(
             previous = day
 
     started_on = project.started_on or given.get(Stage.CONSTRUCTION)
-    reaches_acceptance = bool(path) and Stage.order(path[-1]) >= Stage.order(Stage.ACCEPTED)
     warnings: list[str] = []
+    programme = project.programme
+    if started_on and not (programme.start_year - 1 <= started_on.year <= programme.end_year + 1):
+        warnings.append(
+            _(
+                "Construction started in %(year)s, outside the years of the programme "
+                "“%(programme)s” (%(first)s–%(last)s). Check the dates and the programme; "
+                "confirm if they are right."
+            )
+            % {
+                "year": started_on.year,
+                "programme": programme.name,
+                "first": programme.start_year,
+                "last": programme.end_year,
+            }
+        )
+    reaches_acceptance = bool(path) and Stage.order(path[-1]) >= Stage.order(Stage.ACCEPTED)
     if reaches_acceptance:
         accepted_on = accepted_on or given.get(Stage.ACCEPTED)
         problems = dates.date_problems(accepted_on, label=_("The acceptance date"))

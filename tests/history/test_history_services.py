@@ -369,3 +369,19 @@ def test_historical_record_is_for_district_officials_and_versioned(
         history_services.project_historical_record_enter(
             by=district_official, version=surveyed.version + 1, **arguments
         )
+
+
+def test_a_start_outside_the_programme_years_is_a_warning(surveyed, district_official):
+    arguments = {
+        "project": surveyed,
+        "by": district_official,
+        "reason": "补录",
+        "stage_dates": all_stages(dt.date(2015, 4, 1)),  # programme 2021-2030
+    }
+
+    with pytest.raises(ValidationError) as warned:
+        history_services.project_historical_record_enter(**arguments)
+    assert "outside the years of the programme" in warned.value.message_dict["confirm_warnings"][0]
+
+    project = history_services.project_historical_record_enter(**arguments, confirm_warnings=True)
+    assert project.started_on == dt.date(2015, 4, 1)
