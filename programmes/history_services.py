@@ -164,9 +164,7 @@ def project_historical_record_enter(
                 _("Enter how many resident representatives were at the acceptance (0 if none)."),
             )
         if not problems:
-            warnings += dates.acceptance_warnings(
-                project=Project(started_on=started_on), accepted_on=accepted_on
-            )
+            warnings += dates.acceptance_warnings(started_on=started_on, accepted_on=accepted_on)
 
     # --- Quantities ----------------------------------------------------------------------
     items = {item.pk: item for item in project.work_items.select_related("work_type")}
