@@ -81,10 +81,11 @@ def transition_effective_date(
     return effective_date
 
 
-def acceptance_warnings(*, project: Project, accepted_on: dt.date | None) -> list[str]:
+def acceptance_warnings(*, started_on: dt.date | None, accepted_on: dt.date | None) -> list[str]:
     """Plausibility warnings about an acceptance date that the user must confirm (never a
-    refusal): an acceptance before construction started."""
-    started = project.started_on
+    refusal): an acceptance before construction started (`started_on`, the project's or the
+    one being entered). For every service that writes an acceptance date."""
+    started = started_on
     if accepted_on is not None and started is not None and accepted_on < started:
         return [
             _(

@@ -137,8 +137,23 @@ def project_historical_record_enter(
             previous = day
 
     started_on = project.started_on or given.get(Stage.CONSTRUCTION)
-    reaches_acceptance = bool(path) and Stage.order(path[-1]) >= Stage.order(Stage.ACCEPTED)
     warnings: list[str] = []
+    programme = project.programme
+    if started_on and not (programme.start_year - 1 <= started_on.year <= programme.end_year + 1):
+        warnings.append(
+            _(
+                "Construction started in %(year)s, outside the years of the programme "
+                "“%(programme)s” (%(first)s–%(last)s). Check the dates and the programme; "
+                "confirm if they are right."
+            )
+            % {
+                "year": started_on.year,
+                "programme": programme.name,
+                "first": programme.start_year,
+                "last": programme.end_year,
+            }
+        )
+    reaches_acceptance = bool(path) and Stage.order(path[-1]) >= Stage.order(Stage.ACCEPTED)
     if reaches_acceptance:
         accepted_on = accepted_on or given.get(Stage.ACCEPTED)
         problems = dates.date_problems(accepted_on, label=_("The acceptance date"))
@@ -150,9 +165,7 @@ def project_historical_record_enter(
                 _("Enter how many resident representatives were at the acceptance (0 if none)."),
             )
         if not problems:
-            warnings += dates.acceptance_warnings(
-                project=Project(started_on=started_on), accepted_on=accepted_on
-            )
+            warnings += dates.acceptance_warnings(started_on=started_on, accepted_on=accepted_on)
 
     # --- Quantities ----------------------------------------------------------------------
     items = {item.pk: item for item in project.work_items.select_related("work_type")}

@@ -60,6 +60,11 @@ def historical_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programmes/history/record_form.html",
-        {"project": project, "form": form, "warnings": warnings},
+        {
+            "project": project,
+            "form": form,
+            "warnings": warnings,
+            "warnings_only": bool(warnings) and set(form.errors) == {"confirm_warnings"},
+        },
         status=status,
     )

@@ -127,7 +127,26 @@ EXAMPLE = {
 
 
 class HistoricalRecordActions:
-    """The historical-record action of ProjectViewSet."""
+    """The stage history and historical-record actions of ProjectViewSet."""
+
+    @extend_schema(
+        tags=["programmes"],
+        summary="The stage history of a project, with effective dates and waived gates",
+        description=(
+            "Every stage change, in the order they took effect: `effective_on` is the day the "
+            "change took effect, `at` the time it was entered; `gate_waived` and "
+            "`waiver_reason` say that a historical record was entered without the gate, by "
+            "`by`, for that reason."
+        ),
+        responses={200: StageTransitionSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], url_path="stage-history")
+    def stage_history(self, request: Request, pk: str | None = None) -> Response:
+        project = self.get_object()
+        transitions = project.transitions.select_related("by", "project").order_by(
+            "effective_on", "at", "id"
+        )
+        return Response(StageTransitionSerializer(transitions, many=True).data)
 
     @extend_schema(
         tags=["programmes"],

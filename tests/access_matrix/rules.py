@@ -521,6 +521,7 @@ RULES: list[Rule] = [
     api("project-site-problems", {"POST": api_write(400, SO)}, obj="project"),
     api("project-transitions", {"POST": api_write(400, DO)}, obj="project"),
     api("project-historical-record", {"POST": api_write(400, DO)}, obj="project"),
+    api("project-stage-history", {"GET": API_READ}, obj="project"),
     api_list("work-type"),
     api(
         "work-type-list",

@@ -132,7 +132,7 @@ def test_historical_record_errors_are_named_by_request_path(district_api, progra
 
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert "早于上一次阶段变更" in errors["stage_dates.design"][0]  # before the previous change
+    assert "2021-01-01" in errors["stage_dates.design"][0]  # the previous stage's date
     assert Project.objects.get(pk=project.pk).stage == Stage.SURVEYED
 
 
@@ -181,3 +181,41 @@ def test_historical_record_other_district_is_404(client_for, other_district_offi
     )
 
     assert response.status_code == 404
+
+
+def test_stage_history_shows_waived_gates_in_effective_order(
+    district_api,
+    reader_api,
+    programme,
+    street_a,
+    district_official,
+    django_assert_max_num_queries,
+):
+    project = factories.ProjectFactory(
+        programme=programme, compound__street=street_a, stage=Stage.TENDERING
+    )
+    district_api.post(
+        reverse("api:project-historical-record", args=[project.pk]),
+        {"reason": "台账补录", "stage_dates": {"construction": "2021-03-01"}},
+        format="json",
+    )
+    url = reverse("api:project-stage-history", args=[project.pk])
+
+    with django_assert_max_num_queries(12) as small:
+        rows = reader_api.get(url).json()
+
+    assert [row["effective_on"] for row in rows] == ["2021-03-01"]
+    assert rows[0]["gate_waived"] is True
+    assert rows[0]["waiver_reason"] == "台账补录"
+    for day in ("2021-05-01", "2021-06-01"):  # more rows, same number of queries
+        StageTransition.objects.create(
+            project=project,
+            from_stage=Stage.CONSTRUCTION,
+            to_stage=Stage.CONSTRUCTION,
+            reason="核对",
+            by=district_official,
+            effective_on=dt.date.fromisoformat(day),
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        rows = reader_api.get(url).json()
+    assert len(rows) == 3

@@ -18,8 +18,8 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _messages_in_english():
-    """The assertions below read the services' messages in English."""
+def _english():
+    """Messages are checked in English here (the Chinese wording has its own test)."""
     with translation.override("en"):
         yield
 
@@ -190,6 +190,20 @@ def test_three_of_three_hundred_forms_do_not_open_design(consulting, district_of
     assert "Support too low" not in text
 
 
+def test_the_refusal_reads_in_chinese_by_default(consulting, district_official):
+    factories.OpinionSurveyFactory(
+        project=consulting, forms_issued=300, forms_returned=3, support=3, oppose=0
+    )
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        transition(consulting, district_official, Stage.DESIGN)
+
+    with translation.override("zh-hans"):
+        text = " ".join(refused.value.message_dict["to_stage"])
+    assert "回收率不足" in text
+    assert "300户" in text
+
+
 def test_low_support_is_named_as_such(consulting, district_official):
     factories.OpinionSurveyFactory(
         project=consulting, forms_issued=300, forms_returned=250, support=150, oppose=100
@@ -355,3 +369,19 @@ def test_historical_record_is_for_district_officials_and_versioned(
         history_services.project_historical_record_enter(
             by=district_official, version=surveyed.version + 1, **arguments
         )
+
+
+def test_a_start_outside_the_programme_years_is_a_warning(surveyed, district_official):
+    arguments = {
+        "project": surveyed,
+        "by": district_official,
+        "reason": "补录",
+        "stage_dates": all_stages(dt.date(2015, 4, 1)),  # programme 2021-2030
+    }
+
+    with pytest.raises(ValidationError) as warned:
+        history_services.project_historical_record_enter(**arguments)
+    assert "outside the years of the programme" in warned.value.message_dict["confirm_warnings"][0]
+
+    project = history_services.project_historical_record_enter(**arguments, confirm_warnings=True)
+    assert project.started_on == dt.date(2015, 4, 1)
