@@ -4,12 +4,17 @@ looked up in the caller's scope by the views (an id outside it is a 404)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from programmes.models import Community, Compound
 
 from .serializers import MAX_VERSION
+
+# Ids as every database stores them: anything else is a 400, never a lookup error.
+ID = {"min_value": 1, "max_value": 2**63 - 1}
 
 
 class CommunitySerializer(serializers.ModelSerializer):
@@ -46,6 +51,7 @@ class StreetCreateInput(serializers.Serializer):
     district = serializers.IntegerField(
         required=False,
         allow_null=True,
+        **ID,
         help_text=_("Your own district when left out (platform administrators must name one)."),
     )
 
@@ -55,12 +61,12 @@ class StreetUpdateInput(serializers.Serializer):
 
 
 class CommunityCreateInput(serializers.Serializer):
-    street = serializers.IntegerField()
+    street = serializers.IntegerField(**ID)
     name = serializers.CharField(max_length=64)
 
 
 class CommunityUpdateInput(serializers.Serializer):
-    street = serializers.IntegerField(required=False)
+    street = serializers.IntegerField(required=False, **ID)
     name = serializers.CharField(max_length=64, required=False)
 
 
@@ -70,10 +76,11 @@ class AreaInput(serializers.Serializer):
     district = serializers.IntegerField(
         required=False,
         allow_null=True,
+        **ID,
         help_text=_("Your own district when left out (platform administrators must name one)."),
     )
     compounds = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(**ID),
         required=False,
         max_length=10000,
         help_text=_("The compounds of the area (片区); on PATCH, replaces the list when given."),
@@ -86,10 +93,12 @@ class CompoundInput(VersionInput, ConfirmWarningsInput):
     code = serializers.CharField(max_length=32, required=False, allow_blank=True, allow_null=True)
     name = serializers.CharField(max_length=128)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    street = serializers.IntegerField()
-    community = serializers.IntegerField(required=False, allow_null=True)
-    area = serializers.IntegerField(required=False, allow_null=True)
-    year_built = serializers.IntegerField(required=False, allow_null=True)
+    street = serializers.IntegerField(**ID)
+    community = serializers.IntegerField(required=False, allow_null=True, **ID)
+    area = serializers.IntegerField(required=False, allow_null=True, **ID)
+    year_built = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1900, max_value=2100
+    )
     building_count = serializers.IntegerField(required=False, min_value=0, max_value=100000)
     households = serializers.IntegerField(required=False, min_value=0, max_value=10_000_000)
     residents = serializers.IntegerField(
@@ -100,13 +109,23 @@ class CompoundInput(VersionInput, ConfirmWarningsInput):
         help_text=_("null when not known (never 0 for unknown)."),
     )
     floor_area = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False, min_value=0
+        max_digits=12, decimal_places=2, required=False, min_value=Decimal("0")
     )
     latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        min_value=Decimal("-90"),
+        max_value=Decimal("90"),
     )
     longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        min_value=Decimal("-180"),
+        max_value=Decimal("180"),
     )
     survey_status = serializers.ChoiceField(choices=Compound.SurveyStatus.choices, required=False)
     flag_incomplete_functions = serializers.BooleanField(required=False)
@@ -118,17 +137,23 @@ class CompoundInput(VersionInput, ConfirmWarningsInput):
 
 
 class BuildingInput(VersionInput, ConfirmWarningsInput):
-    compound = serializers.IntegerField(help_text=_("On POST only: the compound it belongs to."))
+    compound = serializers.IntegerField(
+        **ID, help_text=_("On POST only: the compound it belongs to.")
+    )
     name = serializers.CharField(max_length=64)
     floors = serializers.IntegerField(required=False, min_value=0, max_value=200)
     units = serializers.IntegerField(required=False, min_value=1, max_value=1000)
     households = serializers.IntegerField(required=False, min_value=0, max_value=100000)
     has_elevator = serializers.BooleanField(required=False)
-    year_built = serializers.IntegerField(required=False, allow_null=True)
+    year_built = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1900, max_value=2100
+    )
 
 
 class MergeInput(VersionInput):
-    duplicate = serializers.IntegerField(help_text=_("The duplicate compound, deleted after."))
+    duplicate = serializers.IntegerField(
+        **ID, help_text=_("The duplicate compound, deleted after.")
+    )
     duplicate_version = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_VERSION
     )

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from programmes import geography_services, selectors
 from programmes.models import Area, Community, Compound, District
 from renovation.access import can_set_up_geography, require
+from renovation.api.schema import ERRORS
 from renovation.api.views import (
     ETAG_HEADER,
     IF_MATCH,
@@ -145,7 +146,7 @@ class StreetSetupViewSet(views.StreetViewSet):
         tags=[TAG],
         summary="Set up a street office (街道) in your district",
         request=geo.StreetCreateInput,
-        responses={201: views.api.StreetSerializer},
+        responses={201: views.api.StreetSerializer, 404: ERRORS["404"]},
         examples=[_example("New street office", "street_create")],
     )
     def create(self, request: Request) -> Response:
@@ -187,7 +188,7 @@ class CommunityViewSet(ScopedReadOnlyViewSet):
         tags=[TAG],
         summary="Set up a community (社区) under a street office",
         request=geo.CommunityCreateInput,
-        responses={201: geo.CommunitySerializer},
+        responses={201: geo.CommunitySerializer, 404: ERRORS["404"]},
         examples=[_example("New community", "community_create")],
     )
     def create(self, request: Request) -> Response:
@@ -234,7 +235,7 @@ class AreaSetupViewSet(views.AreaViewSet):
         tags=[TAG],
         summary="Set up an area (片区) of neighbouring compounds",
         request=geo.AreaInput,
-        responses={201: views.api.AreaSerializer},
+        responses={201: views.api.AreaSerializer, 404: ERRORS["404"]},
         examples=[_example("New area", "area_create")],
     )
     def create(self, request: Request) -> Response:
@@ -302,7 +303,7 @@ class CompoundSetupViewSet(views.CompoundViewSet):
         summary="Register a compound (小区) in a street office of your district",
         description="District officials. `residents: null` means not known." + WARNINGS_NOTE,
         request=geo.CompoundInput,
-        responses={201: views.api.CompoundSerializer},
+        responses={201: views.api.CompoundSerializer, 404: ERRORS["404"]},
         parameters=[ETAG_HEADER],
         examples=[_example("New compound", "compound_create")],
     )
@@ -388,7 +389,7 @@ class BuildingSetupViewSet(views.BuildingViewSet):
         summary="Add a building (楼栋) to a compound",
         description="District officials." + WARNINGS_NOTE,
         request=geo.BuildingInput,
-        responses={201: views.api.BuildingSerializer},
+        responses={201: views.api.BuildingSerializer, 404: ERRORS["404"]},
         parameters=[ETAG_HEADER],
         examples=[_example("New building", "building_create")],
     )

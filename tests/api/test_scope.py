@@ -18,6 +18,9 @@ DETAILS = [
     ("api:site-problem", "problem", "pk"),
 ]
 
+# Records a district official changes with PATCH (geography set-up, issue 13).
+PATCHABLE = {"api:compound", "api:building"}
+
 
 # Geography set-up (issue 13): these details take PATCH too.
 PATCHABLE = {"api:compound", "api:building", "api:street", "api:area", "api:community"}
