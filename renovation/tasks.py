@@ -13,7 +13,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils.dateparse import parse_date
 
 from renovation.models import RollupRun
-from renovation.rollups import services
+from renovation.rollups import retention, services
 
 RETRYABLE = (OperationalError, InterfaceError)
 RETRY = {
@@ -83,3 +83,9 @@ def rollup_refresh_task(self, as_of: str | None = None) -> int | None:
 @shared_task(acks_late=True)
 def rollup_prune_task() -> int:
     return services.rollup_prune()
+
+
+@shared_task(acks_late=True)
+def snapshot_prune_task() -> int:
+    """Keep daily snapshots for 90 days, then one a month (renovation/rollups/retention.py)."""
+    return retention.snapshot_prune()
