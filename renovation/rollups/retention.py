@@ -21,7 +21,7 @@ from renovation.models import ScopeSnapshot
 
 
 def keep_daily_days() -> int:
-    return getattr(settings, "RENOVATION_SNAPSHOT_KEEP_DAILY_DAYS", 90)
+    return settings.RENOVATION_SNAPSHOT_KEEP_DAILY_DAYS
 
 
 @transaction.atomic
