@@ -95,3 +95,12 @@ def test_an_id_filter_past_64_bits_is_a_400_not_a_500(street_api, project):
 
     body = assert_error_shape(response, 400, "invalid")
     assert "commitment" in body["errors"]
+
+
+@pytest.mark.parametrize("params", [{"page_size": "abc"}, {"page": ""}, {"page": "1.5"}])
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_page_parameters_must_be_whole_numbers(street_api, project, params, fmt):
+    """Found by the stateful fuzz: `page_size=abc` or an empty `page` answered 200."""
+    response = street_api.get(reverse("api:project-list"), {**params, "format": fmt})
+
+    assert_error_shape(response, 400, "invalid")
