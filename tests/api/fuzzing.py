@@ -44,6 +44,7 @@ def fuzz_settings(max_examples: int = EXAMPLES, **extra) -> settings:
 @dataclass
 class FuzzReport:
     role: str
+    examples: int = EXAMPLES
     operations: int = 0
     requests: int = 0
     statuses: Counter = field(default_factory=Counter)
@@ -54,7 +55,7 @@ class FuzzReport:
         server_errors = sum(n for code, n in self.statuses.items() if code >= 500)
         return (
             f"[api fuzz] {self.role}: {self.operations} operations, {self.requests} requests "
-            f"(seed {SEED}, {EXAMPLES} examples each), {server_errors} server errors, "
+            f"(seed {SEED}, up to {self.examples} examples each), {server_errors} server errors, "
             f"{len(self.failures)} failing operations; statuses {classes}"
         )
 
@@ -84,7 +85,7 @@ def fuzz_operations(
 ) -> FuzzReport:
     """Fuzz every operation of the schema (or those whose path matches `path_regex`) with the
     given credentials; returns the counts and every failure found."""
-    report = FuzzReport(role=role)
+    report = FuzzReport(role=role, examples=examples)
     for result in load_schema(path_regex).get_all_operations():
         operation = result.ok()
         report.operations += 1
@@ -110,7 +111,7 @@ def fuzz_operations(
 def fuzz_stateful(headers: dict[str, str], *, role: str = "") -> FuzzReport:
     """The stateful phase: sequences of calls that follow the links schemathesis infers between
     operations (an id from a create's answer used by the detail and action operations)."""
-    report = FuzzReport(role=f"{role} (stateful)")
+    report = FuzzReport(role=f"{role} (stateful)", examples=STATEFUL_EXAMPLES)
     schema = load_schema()
     machine = schema.as_state_machine()
 
