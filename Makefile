@@ -20,7 +20,7 @@ DEV_ENV := DJANGO_DEBUG=$(DJANGO_DEBUG)
 RUFF_PATHS ?= .
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate demo worker beat shell clean distclean lock messages check-python bench
+.PHONY: help venv run test lint format migrate demo worker beat shell clean distclean lock messages check-python bench fuzz-nightly
 
 help: ## List targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -89,6 +89,13 @@ BENCH_DB ?= renovation_bench
 BENCH_ARGS ?=
 bench: venv ## Benchmark at BENCH_COMPOUNDS compounds in BENCH_DB (PostgreSQL, Redis); writes docs/benchmarks.md
 	BENCH_VIA_MAKE=1 $(PYTHON) -m scripts.bench --compounds $(BENCH_COMPOUNDS) --db $(BENCH_DB) $(BENCH_ARGS)
+
+# The API fuzzer with a bigger budget than the suite's (tests/api/fuzzing.py); e.g. nightly in CI.
+FUZZ_EXAMPLES ?= 200
+FUZZ_SEED ?= 17
+fuzz-nightly: venv ## Schemathesis over the whole API as each role, FUZZ_EXAMPLES per operation
+	API_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) API_FUZZ_SEED=$(FUZZ_SEED) API_FUZZ_STATEFUL_EXAMPLES=100 \
+		$(BIN)/pytest tests/api/test_schemathesis.py tests/api/test_funding_governance_fuzz.py -s -q $(PYTEST_ARGS)
 
 clean: ## Remove caches, collected static files and test artifacts
 	find . -path ./$(VENV) -prune -o -path ./.venv-tools -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf

@@ -6,15 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Batch, Programme, Project, WorkItem
-from renovation.form_fields import PlainDecimalField
+from renovation.form_fields import PlainDecimalField, VersionedForm
 
 from .models import ContributionRule, Kind, SubType
-
-
-class VersionedForm(forms.Form):
-    """Carries the version of the commitment the form was opened on (optimistic concurrency)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 def _amount_field(label=None) -> forms.DecimalField:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Building, Compound, Project
-from renovation.form_fields import PlainDecimalField
+from renovation.form_fields import PlainDecimalField, VersionedForm
 
 from .models import (
     CommitteeMember,
@@ -43,10 +43,6 @@ def area_field(label, **kwargs) -> forms.DecimalField:
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
         **kwargs,
     )
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class CompoundFormMixin:

@@ -312,8 +312,9 @@ def _checked_minutes(minutes: UploadedFile) -> UploadedFile:
 def meeting_minutes_attach(*, meeting: Meeting, by: User, minutes: UploadedFile) -> Meeting:
     """Attach (or replace) a meeting's minutes. The file is checked as when the page records
     the meeting: not larger than `MINUTES_MAX_BYTES` and a PDF, Word document or
-    photo by its extension (`Meeting.minutes` validators). The replaced file stays in storage,
-    since the meeting's history still names it."""
+    photo by its extension (`Meeting.minutes` validators). The replaced file is deleted from
+    storage once the change is committed: minutes name residents, and a file no page offers
+    must not linger (the history keeps the old name; downloading it is a 404)."""
     _require_street(by, meeting.compound)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if minutes.size > MINUTES_MAX_BYTES:
@@ -323,10 +324,14 @@ def meeting_minutes_attach(*, meeting: Meeting, by: User, minutes: UploadedFile)
                 % {"size": MINUTES_MAX_BYTES // (1024 * 1024)}
             }
         )
+    replaced = locked.minutes.name if locked.minutes else ""
     locked.minutes = _checked_minutes(minutes)
     locked.full_clean(exclude=[f.name for f in Meeting._meta.fields if f.name != "minutes"])
     _stamp(locked, by, reason=_("Minutes uploaded"))
     locked.save()
+    if replaced and replaced != locked.minutes.name:
+        storage = locked.minutes.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
     return locked
 
 
@@ -1033,7 +1038,9 @@ def disclosure_create(
     window_starts_on: dt.date | None,
     window_ends_on: dt.date | None,
     objection_deadline: dt.date | None,
+    published: bool = False,
 ) -> Disclosure:
+    """Prepare a disclosure; published at once when `published` (the form's box)."""
     _require_street(by, project.compound)
     title, summary = _text(title), _text(summary)
     errors = _disclosure_errors(
@@ -1052,6 +1059,8 @@ def disclosure_create(
         window_starts_on=window_starts_on,
         window_ends_on=window_ends_on,
         objection_deadline=objection_deadline,
+        published=bool(published),
+        published_at=timezone.now() if published else None,
     )
     _stamp(disclosure, by)
     disclosure.save()

@@ -747,7 +747,13 @@ def disclosure_create(request: HttpRequest, pk: int) -> HttpResponse:
         arguments=lambda d: {
             "project": project,
             **services.service_kwargs(
-                d, "title", "summary", "window_starts_on", "window_ends_on", "objection_deadline"
+                d,
+                "title",
+                "summary",
+                "window_starts_on",
+                "window_ends_on",
+                "objection_deadline",
+                "published",
             ),
         },
         title=_("Prepare a public disclosure"),

@@ -204,9 +204,15 @@ def _visible_projects(request) -> QuerySet[Project]:
 
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
-    """A whole number (ids, years): 2024.5 is refused, not rounded into a crash."""
+    """A whole number (ids, years): 2024.5 is refused, not rounded into a crash, and so is a
+    number past what the database holds (a 64-bit integer; SQLite raised OverflowError)."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})

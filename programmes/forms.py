@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from renovation.form_fields import PlainDecimalField
+from renovation.form_fields import PlainDecimalField, VersionedForm
 from renovation.uploads import clean_photo
 
 from .models import ProgressReport, Project, SiteProblem, Stage, WorkItem
@@ -41,12 +41,6 @@ class MultipleImageField(forms.ImageField):
                 )
             cleaned.append(clean_photo(super().clean(upload, initial)))
         return cleaned
-
-
-class VersionedForm(forms.Form):
-    """Carries the version of the record the form was opened on (optimistic concurrency)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class ProgressReportForm(VersionedForm):

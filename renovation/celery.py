@@ -49,4 +49,9 @@ app.conf.beat_schedule = {
         "task": "reporting.tasks.rollup_prune_task",
         "schedule": crontab(hour=3, minute=30, day_of_week="sun"),
     },
+    # 03:45 every night: snapshots older than 90 days thinned to the last one of each month.
+    "snapshot-prune": {
+        "task": "reporting.tasks.snapshot_prune_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }

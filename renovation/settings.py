@@ -372,6 +372,8 @@ RENOVATION_SITE_URL = env.str("RENOVATION_SITE_URL", default="")
 # Exports: ledgers above this many compounds are written by a worker; files kept this long.
 RENOVATION_EXPORT_ASYNC_COMPOUNDS = env.int("RENOVATION_EXPORT_ASYNC_COMPOUNDS", default=5000)
 RENOVATION_EXPORT_KEEP_DAYS = env.int("RENOVATION_EXPORT_KEEP_DAYS", default=7)
+# Statistics snapshots: every day for this many days, then the last one of each month.
+RENOVATION_SNAPSHOT_KEEP_DAILY_DAYS = env.int("RENOVATION_SNAPSHOT_KEEP_DAILY_DAYS", default=90)
 # Reminders: disclosure windows closing within this many days are flagged.
 RENOVATION_DISCLOSURE_CLOSING_DAYS = env.int("RENOVATION_DISCLOSURE_CLOSING_DAYS", default=2)
 

@@ -208,3 +208,30 @@ def plain_number_text(value: object) -> None:
     """Validator for a number still held as text (before a field converts it)."""
     if isinstance(value, str):
         plain_decimal(value)
+
+
+# --- Migrations ----------------------------------------------------------------------------
+
+
+def clear_out_of_range(app_label: str, fields: list[tuple[str, str]]):
+    """A RunPython function for the migration that adds the range constraints: a value stored
+    before them outside the range (a year-1 date that PostgreSQL keeps as year 0 and psycopg
+    cannot read) is emptied where the column allows it, otherwise moved to the nearest bound,
+    so the constraint can be added and every row reads back. Plain UPDATEs: no row is read."""
+
+    def forwards(apps, schema_editor) -> None:
+        for model_name, name in fields:
+            model = apps.get_model(app_label, model_name)
+            field = model._meta.get_field(name)
+            if field.get_internal_type() == "DateTimeField":
+                low: Any = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
+                high: Any = dt.datetime(2100, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+            elif field.get_internal_type() == "DateField":
+                low, high = EARLIEST_DATE, LATEST_STORED_DATE
+            else:  # a year
+                low, high = EARLIEST_YEAR_BUILT, LATEST_STORED_DATE.year
+            for lookup, bound in (("lt", low), ("gt", high)):
+                rows = model._base_manager.filter(**{f"{name}__{lookup}": bound})
+                rows.update(**{name: None if field.null else bound})
+
+    return forwards

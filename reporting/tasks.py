@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date
 from .exports.jobs import export_job_run, export_jobs_prune
 from .models import RollupRun
 from .notifications.services import reminders_generate
-from .rollups import services
+from .rollups import retention, services
 from .rollups.backfill import rollup_backfill_years
 
 RETRYABLE = (OperationalError, InterfaceError)
@@ -114,3 +114,9 @@ def rollup_backfill_task(since: str, project_ids: list[int] | None = None) -> in
     if day is None:
         raise ValueError(f"not an ISO date: {since!r}")
     return rollup_backfill_years(since=day, project_ids=project_ids)
+
+
+@shared_task(acks_late=True)
+def snapshot_prune_task() -> int:
+    """Keep daily snapshots for 90 days, then one a month (reporting/rollups/retention.py)."""
+    return retention.snapshot_prune()

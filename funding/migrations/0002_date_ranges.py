@@ -16,6 +16,19 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Values stored before the constraints, outside their range, are emptied or moved to
+        # the bound first (renovation.validation.clear_out_of_range).
+        migrations.RunPython(
+            renovation.validation.clear_out_of_range(
+                "funding",
+                [
+                    ("commitment", "approved_at"),
+                    ("receipt", "received_on"),
+                    ("expenditure", "spent_on"),
+                ],
+            ),
+            migrations.RunPython.noop,
+        ),
         migrations.AlterField(
             model_name="expenditure",
             name="spent_on",

@@ -322,7 +322,7 @@ class MeetingViewSet(ScopedReadOnlyViewSet):
                 "Courtyard meeting",
                 value={
                     "compound": 7,
-                    "project": 12,
+                    "project": None,
                     "kind": "courtyard",
                     "held_on": "2024-04-12",
                     "attendance": 86,
@@ -545,7 +545,7 @@ class OwnerVoteViewSet(ScopedReadOnlyViewSet):
                 "Renovation vote",
                 value={
                     "compound": 7,
-                    "project": 12,
+                    "project": None,
                     "matter": "renovate",
                     "title": "关于实施老旧小区改造的表决",
                     "held_on": "2024-05-10",

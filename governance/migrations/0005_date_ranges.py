@@ -17,6 +17,34 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Values stored before the constraints, outside their range, are emptied or moved to
+        # the bound first (renovation.validation.clear_out_of_range).
+        migrations.RunPython(
+            renovation.validation.clear_out_of_range(
+                "governance",
+                [
+                    ("residentcommittee", "formed_on"),
+                    ("residentcommittee", "term_ends_on"),
+                    ("meeting", "held_on"),
+                    ("opinionsurvey", "held_on"),
+                    ("voteruleset", "effective_from"),
+                    ("ownervote", "held_on"),
+                    ("ownervote", "tallied_at"),
+                    ("suggestion", "received_at"),
+                    ("suggestion", "assigned_at"),
+                    ("suggestion", "answered_at"),
+                    ("suggestion", "closed_at"),
+                    ("satisfactionsurvey", "held_on"),
+                    ("longtermmanagement", "starts_on"),
+                    ("fundcollection", "as_of"),
+                    ("disclosure", "window_starts_on"),
+                    ("disclosure", "window_ends_on"),
+                    ("disclosure", "objection_deadline"),
+                    ("disclosure", "published_at"),
+                ],
+            ),
+            migrations.RunPython.noop,
+        ),
         migrations.AlterField(
             model_name="disclosure",
             name="objection_deadline",

@@ -15,6 +15,28 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Values stored before the constraints, outside their range, are emptied or moved to
+        # the bound first (renovation.validation.clear_out_of_range).
+        migrations.RunPython(
+            renovation.validation.clear_out_of_range(
+                "programmes",
+                [
+                    ("compound", "year_built"),
+                    ("building", "year_built"),
+                    ("project", "planned_start"),
+                    ("project", "planned_end"),
+                    ("project", "started_on"),
+                    ("project", "completed_on"),
+                    ("project", "stage_changed_at"),
+                    ("project", "last_report_on"),
+                    ("acceptancerecord", "accepted_on"),
+                    ("progressreport", "report_date"),
+                    ("progressreport", "returned_at"),
+                    ("siteproblem", "closed_at"),
+                ],
+            ),
+            migrations.RunPython.noop,
+        ),
         migrations.AlterField(
             model_name="acceptancerecord",
             name="accepted_on",

@@ -28,12 +28,6 @@ class PlausibleDateTimeField(serializers.DateTimeField):
             raise  # pragma: no cover - the validator above always raises
 
 
-class PlausibleDateField(serializers.DateField):
-    def __init__(self, *args, years_ahead: int = EVENT_YEARS_AHEAD, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.validators.append(DateRangeValidator(years_ahead))
-
-
 class PlainDecimalField(serializers.DecimalField):
     """A decimal sent as text holds ASCII digits and at most one decimal point (and a leading
     minus sign, which the field's own bounds may refuse): Python would also read `1_000`, `٣`

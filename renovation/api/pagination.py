@@ -8,13 +8,17 @@ list, which is what the ledger (台账) needs.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
 
 class LinkHeaderPagination(PageNumberPagination):
@@ -30,7 +34,24 @@ class LinkHeaderPagination(PageNumberPagination):
     def max_page_size(self) -> int:  # type: ignore[override]
         return settings.RENOVATION_API_MAX_PAGE_SIZE
 
+    def _check_parameters(self, request) -> None:
+        """`page` and `page_size`, when given, are whole numbers from 1 (or `page=last`): DRF
+        would quietly use its default for `page_size=abc` or an empty `page`, and the schema
+        says integer."""
+        errors = {}
+        for name in (self.page_query_param, self.page_size_query_param):
+            if name not in request.query_params:
+                continue
+            value = request.query_params[name]
+            if name == self.page_query_param and value in self.last_page_strings:
+                continue
+            if not PAGE_NUMBER.fullmatch(value):
+                errors[name] = [_("Enter a whole number from 1.")]
+        if errors:
+            raise ValidationError(errors)
+
     def paginate_queryset(self, queryset, request, view=None):
+        self._check_parameters(request)
         renderer = getattr(request, "accepted_renderer", None)
         if getattr(renderer, "format", None) == "csv":
             return None

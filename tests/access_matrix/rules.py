@@ -776,7 +776,7 @@ RULES: list[Rule] = [
     api("schema", {"GET": PUBLIC}),
     api("docs", {"GET": PUBLIC}),
     Rule(
-        "api/^.*$",
+        "api/^[\\s\\S]*$",
         {"GET": expect(404, anon=404), "POST": expect(404, anon=404)},
         url=lambda pick, world: "/api/v1/no-such-endpoint/",
     ),

@@ -87,3 +87,20 @@ def test_anonymous_rate_applies_before_the_401(settings, anonymous, db):
 
     assert statuses == [401, 401, 429]
     assert_error_shape(anonymous.get(url), 429, "throttled")
+
+
+def test_an_id_filter_past_64_bits_is_a_400_not_a_500(street_api, project):
+    """Found by the fuzzer: /receipts/?commitment=4351046475224383488000 overflowed SQLite."""
+    response = street_api.get(reverse("api:receipt-list"), {"commitment": "4351046475224383488000"})
+
+    body = assert_error_shape(response, 400, "invalid")
+    assert "commitment" in body["errors"]
+
+
+@pytest.mark.parametrize("params", [{"page_size": "abc"}, {"page": ""}, {"page": "1.5"}])
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_page_parameters_must_be_whole_numbers(street_api, project, params, fmt):
+    """Found by the stateful fuzz: `page_size=abc` or an empty `page` answered 200."""
+    response = street_api.get(reverse("api:project-list"), {**params, "format": fmt})
+
+    assert_error_shape(response, 400, "invalid")

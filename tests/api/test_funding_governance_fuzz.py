@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.fuzzing import EXAMPLES, fuzz_operations
 from tests.api.test_funding_api import money  # noqa: F401 (fixture)
 from tests.api.test_governance_api import records  # noqa: F401 (fixture)
 from tests.api.test_schemathesis import (  # noqa: F401 (fixture)
     _headers,
     _keep_the_test_transaction,
-    fuzz_operations,
 )
 
 PATHS = (
@@ -25,6 +25,8 @@ PATHS = (
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["district_api", "street_api"])
 def test_no_server_error_with_money_and_governance_records(money, records, role, request):  # noqa: F811
-    operations, failures = fuzz_operations(_headers(request.getfixturevalue(role)), PATHS)
-    assert operations >= 30, operations
-    assert not failures, "\n\n".join(failures)
+    report = fuzz_operations(
+        _headers(request.getfixturevalue(role)), PATHS, role=role, examples=min(EXAMPLES, 6)
+    )
+    assert report.operations >= 30, report.operations
+    assert not report.failures, "\n\n".join(report.failures)

@@ -1,72 +1,19 @@
 """Property-based fuzzing of every operation in the OpenAPI schema (schemathesis, in-process
-over WSGI), as a district official and as a street officer: no input may give a 500, and every
-response must match what the schema documents (status code, content type, body).
+over WSGI) as each role, then the stateful phase: no input may give a 500, and every response
+must match what the schema documents. Seeded and bounded (tests/api/fuzzing.py): set
+API_FUZZ_EXAMPLES (and API_FUZZ_STATEFUL_EXAMPLES) higher for the nightly run, e.g.
+`make fuzz-nightly`. Each run prints its counts (pytest -s, or in the captured output).
 
 The operations are driven from one test per role with hypothesis directly (rather than the
-schemathesis pytest plugin) so that pytest-django's database fixtures apply to every request
-and the run stays within about a minute."""
+schemathesis pytest plugin) so that pytest-django's database fixtures apply to every request."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
-from renovation.wsgi import application
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
-FUZZ = settings(
-    # A quick pass in every run; set API_FUZZ_EXAMPLES=200 for a deep one.
-    max_examples=int(os.environ.get("API_FUZZ_EXAMPLES", "12")),
-    deadline=None,
-    database=None,
-    derandomize=True,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-
-
-def fuzz_operations(
-    headers: dict[str, str], path_regex: str | None = None
-) -> tuple[int, list[str]]:
-    """Fuzz every operation of the schema (or those whose path matches `path_regex`) with the
-    given credentials; returns how many operations ran and every failure found."""
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
-    if path_regex:
-        schema = schema.include(path_regex=path_regex)
-    failures = []
-    operations = 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        operations += 1
-
-        @FUZZ
-        @given(case=operation.as_strategy())
-        def run(case) -> None:
-            response = case.call(headers=headers)
-            case.validate_response(response, checks=CHECKS)
-
-        try:
-            run()
-        except (Exception, BaseExceptionGroup) as error:
-            # Collect every operation's failures (schemathesis raises a group), report them all.
-            failures.append(f"{operation.label}: {error}")
-    return operations, failures
+from tests.api.fuzzing import fuzz_operations, fuzz_stateful
 
 
 @pytest.fixture(autouse=True)
@@ -89,15 +36,54 @@ def _headers(client) -> dict[str, str]:
     return {"Authorization": client._credentials["HTTP_AUTHORIZATION"]}
 
 
-@pytest.mark.django_db
-def test_district_official_gets_no_server_error(fuzz_data, district_api):
-    operations, failures = fuzz_operations(_headers(district_api))
-    assert operations >= 25, "the schema lost operations"
-    assert not failures, "\n\n".join(failures)
+# Writers get the full count; roles that only read (or are refused) a few examples each.
+ROLES = [
+    ("district_api", None),
+    ("street_api", None),
+    ("city_viewer", 3),
+    ("api_client_user", 3),
+    ("auditor", 3),
+]
+
+
+@pytest.fixture
+def auditor(city):
+    from renovation.models import User
+    from tests import factories
+
+    return factories.UserFactory(username="fuzz_auditor", role=User.Role.AUDITOR, city=city)
+
+
+def _role_headers(request, client_for, role: str) -> dict[str, str]:
+    fixture = request.getfixturevalue(role)
+    client = fixture if role.endswith("_api") else client_for(fixture)
+    return _headers(client)
 
 
 @pytest.mark.django_db
-def test_street_officer_gets_no_server_error(fuzz_data, street_api):
-    operations, failures = fuzz_operations(_headers(street_api))
-    assert operations >= 25, "the schema lost operations"
-    assert not failures, "\n\n".join(failures)
+@pytest.mark.parametrize(("role", "examples"), ROLES)
+def test_no_server_error_and_no_conformance_failure(fuzz_data, request, client_for, role, examples):
+    kwargs = {"examples": examples} if examples else {}
+
+    report = fuzz_operations(_role_headers(request, client_for, role), role=role, **kwargs)
+
+    assert report.operations >= 25, "the schema lost operations"
+    assert not any(code >= 500 for code in report.statuses)
+    assert not report.failures, "\n\n".join(report.failures)
+
+
+@pytest.mark.django_db
+def test_anonymous_gets_401_everywhere_but_the_schema(fuzz_data):
+    report = fuzz_operations({}, role="anonymous", examples=2)
+
+    assert set(report.statuses) <= {200, 401, 404, 405, 429}
+    assert not report.failures, "\n\n".join(report.failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["district_api", "street_api"])
+def test_stateful_phase(fuzz_data, request, client_for, role):
+    report = fuzz_stateful(_role_headers(request, client_for, role), role=role)
+
+    assert report.requests > 0
+    assert not report.failures, "\n\n".join(report.failures)

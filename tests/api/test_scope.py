@@ -19,10 +19,6 @@ DETAILS = [
 ]
 
 # Records a district official changes with PATCH (geography set-up, issue 13).
-PATCHABLE = {"api:compound", "api:building"}
-
-
-# Geography set-up (issue 13): these details take PATCH too.
 PATCHABLE = {"api:compound", "api:building", "api:street", "api:area", "api:community"}
 
 

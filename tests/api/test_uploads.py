@@ -20,10 +20,10 @@ from governance.services import meeting_minutes_attach
 from programmes import services
 from programmes.models import ProgressPhoto, ProgressReport, Project, Stage
 from tests.api import test_governance_api
+from tests.api.fuzzing import fuzz_operations
 from tests.api.test_schemathesis import (  # noqa: F401 (fixture)
     _headers,
     _keep_the_test_transaction,
-    fuzz_operations,
 )
 from tests.conftest import GIF_BYTES, is_reencoded_gif
 
@@ -603,6 +603,6 @@ def test_upload_operations_never_give_a_server_error(upload_records, role, reque
     """Schemathesis generates the multipart bodies (random bytes as files, any file name): every
     answer must be documented and none a 500."""
     headers = _headers(request.getfixturevalue(role))
-    operations, failures = fuzz_operations(headers, UPLOAD_PATHS)
-    assert operations == 7, operations
-    assert not failures, "\n\n".join(failures)
+    report = fuzz_operations(headers, UPLOAD_PATHS, role=role, examples=12)
+    assert report.operations == 7, report.operations
+    assert not report.failures, "\n\n".join(report.failures)
