@@ -84,7 +84,7 @@ class UserViewSet(
                 "A street officer",
                 value={
                     "username": "caotang-li",
-                    "password": "Qingyang-2026-site",
+                    "password": "Qingyang-2026-site",  # nosec B105 - a documented example
                     "role": "street_officer",
                     "street": 3,
                     "first_name": "李",
@@ -188,7 +188,7 @@ class UserViewSet(
         examples=[
             OpenApiExample(
                 "Forgotten password",
-                value={"password": "Caotang-reset-2026", "reason": "本人遗忘密码"},
+                value={"password": "Caotang-reset-2026", "reason": "本人遗忘密码"},  # nosec B105
                 request_only=True,
             )
         ],
