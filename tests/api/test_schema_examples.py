@@ -19,11 +19,34 @@ from tests.api.test_funding_api import money  # noqa: F401 (fixture)
 from tests.api.test_governance_api import records  # noqa: F401 (fixture)
 
 
+# The set-up endpoints (issue 13) post their own documented examples as a district official,
+# with the ids of a world made for them: tests/api/test_setup_api.py (programmes, projects,
+# work items, work types, acceptance records), tests/api/test_geography_api.py (streets,
+# communities, areas, compounds, buildings) and tests/people/ (users, API keys).
+SET_UP_ELSEWHERE = {
+    f"/api/v1/{name}/"
+    for name in (
+        "programmes",
+        "projects",
+        "work-items",
+        "work-types",
+        "acceptance-records",
+        "streets",
+        "communities",
+        "areas",
+        "compounds",
+        "buildings",
+        "users",
+        "api-keys",
+    )
+}
+
+
 def _documented_examples(schema: dict) -> list[tuple[str, str, str, dict]]:
     found = []
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            if method not in ("post", "put", "patch"):
+            if method not in ("post", "put", "patch") or path in SET_UP_ELSEWHERE:
                 continue
             content = operation.get("requestBody", {}).get("content", {})
             for name, example in content.get("application/json", {}).get("examples", {}).items():
