@@ -18,7 +18,6 @@ from tests import factories
 from tests.api.test_funding_api import money  # noqa: F401 (fixture)
 from tests.api.test_governance_api import records  # noqa: F401 (fixture)
 
-
 # The set-up endpoints (issue 13) post their own documented examples as a district official,
 # with the ids of a world made for them: tests/api/test_setup_api.py (programmes, projects,
 # work items, work types, acceptance records), tests/api/test_geography_api.py (streets,
