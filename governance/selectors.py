@@ -753,4 +753,4 @@ def public_funding_mix(project: Project) -> FundingMix:
 
 
 def public_stages() -> list[tuple[str, str]]:
-    return list(Stage.choices)
+    return [(value, str(label)) for value, label in Stage.choices]

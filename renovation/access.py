@@ -69,13 +69,17 @@ def scope_q(user: User | None, paths: dict[str, str | None]) -> Q:
         if street_lookup is not None:
             return Q(**{street_lookup: user.street_id})
         # Models above street level (district, city): a street officer reads its own district.
+        if (street := user.street) is None:
+            return NOTHING
         if district_lookup is not None:
-            return Q(**{district_lookup: user.street.district_id})
-        return Q(**{city_lookup: user.street.district.city_id}) if city_lookup else NOTHING
+            return Q(**{district_lookup: street.district_id})
+        return Q(**{city_lookup: street.district.city_id}) if city_lookup else NOTHING
     if user.district_id:
         if district_lookup is not None:
             return Q(**{district_lookup: user.district_id})
-        return Q(**{city_lookup: user.district.city_id}) if city_lookup else NOTHING
+        if (district := user.district) is None:
+            return NOTHING
+        return Q(**{city_lookup: district.city_id}) if city_lookup else NOTHING
     if user.city_id:
         return Q(**{city_lookup: user.city_id}) if city_lookup is not None else NOTHING
     if user.province_id:

@@ -55,7 +55,7 @@ def _scopes_of(project_ids: Iterable[int]) -> dict[str, set[int]]:
 
 def _daily_counts(kind: str, ids: set[int], field: str) -> dict[int, list[tuple]]:
     """Per scope: (day, projects, households) of the projects whose `field` is that day."""
-    path = PATHS[kind]
+    path = PATHS[ScopeKind(kind)]
     projects = Project.objects.filter(**{f"{field}__isnull": False})
     if path:
         projects = projects.filter(**{f"{path}__in": ids}).annotate(_key=F(path))
@@ -81,12 +81,12 @@ def rollup_backfill_years(*, since: dt.date, project_ids: Iterable[int] | None =
     written = 0
     with transaction.atomic():
         for kind in kinds:
-            snapshots = ScopeSnapshot.objects.select_for_update().filter(
+            rows = ScopeSnapshot.objects.select_for_update().filter(
                 scope_kind=kind, as_of__gte=since
             )
             if scopes is not None:
-                snapshots = snapshots.filter(scope_id__in=scopes[kind])
-            snapshots = list(snapshots.order_by("scope_id", "as_of"))
+                rows = rows.filter(scope_id__in=scopes[kind])
+            snapshots = list(rows.order_by("scope_id", "as_of"))
             if not snapshots:
                 continue
             ids = {s.scope_id for s in snapshots}
