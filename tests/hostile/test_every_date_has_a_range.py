@@ -157,13 +157,11 @@ def test_snapshot_and_notification_days_out_of_range_are_refused(street_officer,
 
 
 def test_api_key_expiry_is_at_most_three_years_ahead(today):
-    validator = ApiKey._meta.get_field("expires_on").validators
+    field = ApiKey._meta.get_field("expires_on")
 
     with pytest.raises(ValidationError):
-        for check in validator:
-            check(today.replace(year=today.year + 4))
-    for check in validator:
-        check(today.replace(year=today.year + 2))
+        field.run_validators(today + dt.timedelta(days=4 * 365))
+    field.run_validators(today + dt.timedelta(days=2 * 365))
 
 
 def test_a_datetime_of_year_1_is_refused_without_overflow():
