@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from renovation.access import ScopedQuerySet
 from renovation.models import Audited
-from renovation.validation import event_date, stored_date_range
+from renovation.validation import event_date, plan_year, stored_date_range, stored_year_range
 
 ZERO = Decimal("0")
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -168,6 +168,7 @@ class ContributionRule(Audited):
         null=True,
         blank=True,
         help_text=_("Applies to the projects of this plan year; leave empty for every year."),
+        validators=[plan_year],
     )
 
     history = HistoricalRecords()
@@ -177,6 +178,7 @@ class ContributionRule(Audited):
         verbose_name_plural = _("resident contribution rules")
         ordering = ["programme_id", "name"]
         constraints = [
+            stored_year_range("year", name="fund_contributionrule_year_range", earliest=1990),
             models.UniqueConstraint(fields=["programme", "name"], name="contributionrule_unique"),
             models.CheckConstraint(condition=Q(rate__gte=0), name="contributionrule_rate_nonneg"),
             models.CheckConstraint(
@@ -236,7 +238,7 @@ class Commitment(Audited):
         blank=True,
         related_name="funding_commitments",
     )
-    year = models.PositiveSmallIntegerField(_("budget year"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("budget year"), db_index=True, validators=[plan_year])
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     rule = models.ForeignKey(
         ContributionRule,
@@ -265,7 +267,9 @@ class Commitment(Audited):
         editable=False,
         related_name="+",
     )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField(
+        _("approved at"), null=True, blank=True, editable=False, validators=[event_date]
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CommitmentQuerySet.as_manager()
@@ -276,6 +280,7 @@ class Commitment(Audited):
         verbose_name_plural = _("funding commitments")
         ordering = ["programme_id", "-year", "id"]
         constraints = [
+            stored_year_range("year", name="fund_commitment_year_range", earliest=1990),
             stored_date_range(
                 "approved_at", name="fund_commitment_approved_at_range", is_datetime=True
             ),

@@ -508,7 +508,9 @@ class OwnerVote(Audited):
     )
     quorum_reached = models.BooleanField(_("quorum reached"), default=False, editable=False)
     passed = models.BooleanField(_("passed"), default=False, editable=False, db_index=True)
-    tallied_at = models.DateTimeField(_("tallied at"), null=True, blank=True, editable=False)
+    tallied_at = models.DateTimeField(
+        _("tallied at"), null=True, blank=True, editable=False, validators=[event_date]
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CompoundScopedQuerySet.as_manager()
@@ -675,9 +677,13 @@ class Suggestion(Audited):
         _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
     assigned_to = models.CharField(_("assigned to"), max_length=128, blank=True)
-    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    assigned_at = models.DateTimeField(
+        _("assigned at"), null=True, blank=True, validators=[event_date]
+    )
     answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(
+        _("answered at"), null=True, blank=True, validators=[event_date]
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -686,7 +692,7 @@ class Suggestion(Audited):
         blank=True,
         related_name="+",
     )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, validators=[event_date])
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CompoundScopedQuerySet.as_manager()
@@ -921,7 +927,9 @@ class Disclosure(Audited):
     window_ends_on = models.DateField(_("disclosure ends on"), validators=[plan_date])
     objection_deadline = models.DateField(_("objections accepted until"), validators=[plan_date])
     published = models.BooleanField(_("published"), default=False)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        _("published at"), null=True, blank=True, editable=False, validators=[event_date]
+    )
     token = models.SlugField(
         _("public link"), max_length=32, unique=True, default=new_public_token, editable=False
     )

@@ -19,13 +19,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renovation.validation import event_date, stored_date_range
+
 
 class PublicSubmissionCount(models.Model):
     disclosure = models.ForeignKey(
         "governance.Disclosure", on_delete=models.CASCADE, related_name="+"
     )
     client_digest = models.CharField(_("client digest"), max_length=64)
-    hour_start = models.DateTimeField(_("hour"))
+    hour_start = models.DateTimeField(_("hour"), validators=[event_date])
     count = models.PositiveSmallIntegerField(_("messages"), default=0)
 
     class Meta:
@@ -33,10 +35,13 @@ class PublicSubmissionCount(models.Model):
         verbose_name = _("public submission count")
         verbose_name_plural = _("public submission counts")
         constraints = [
+            stored_date_range(
+                "hour_start", name="gov_publicsubmissioncount_hour_start_range", is_datetime=True
+            ),
             models.UniqueConstraint(
                 fields=["disclosure", "client_digest", "hour_start"],
                 name="public_submission_count_unique",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

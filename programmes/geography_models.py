@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renovation.access import ScopedQuerySet
+from renovation.validation import event_date, stored_date_range
 
 
 class CompoundMergeQuerySet(ScopedQuerySet):
@@ -42,13 +43,16 @@ class CompoundMerge(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(_("at"), default=timezone.now, validators=[event_date])
 
     objects = CompoundMergeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("compound merge")
         verbose_name_plural = _("compound merges")
+        constraints = [
+            stored_date_range("at", name="prog_compoundmerge_at_range", is_datetime=True),
+        ]
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

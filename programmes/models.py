@@ -20,6 +20,7 @@ from renovation.models import Audited
 from renovation.validation import (
     event_date,
     plan_date,
+    plan_year,
     stored_date_range,
     stored_year_range,
     year_built_range,
@@ -353,8 +354,8 @@ class Programme(Audited):
         District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="programmes"
     )
     name = models.CharField(_("name"), max_length=128)
-    start_year = models.PositiveSmallIntegerField(_("start year"))
-    end_year = models.PositiveSmallIntegerField(_("end year"))
+    start_year = models.PositiveSmallIntegerField(_("start year"), validators=[plan_year])
+    end_year = models.PositiveSmallIntegerField(_("end year"), validators=[plan_year])
     description = models.TextField(_("description"), blank=True)
     # Stage-gate settings (峨山 decided its plan with more than 90% support).
     support_threshold = models.DecimalField(
@@ -389,6 +390,8 @@ class Programme(Audited):
         verbose_name_plural = _("programmes")
         ordering = ["district_id", "-start_year", "name"]
         constraints = [
+            stored_year_range("start_year", name="prog_programme_start_year_range", earliest=1990),
+            stored_year_range("end_year", name="prog_programme_end_year_range", earliest=1990),
             models.CheckConstraint(
                 condition=Q(end_year__gte=models.F("start_year")), name="programme_years_ordered"
             ),
@@ -411,7 +414,7 @@ class YearTarget(models.Model):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="targets"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[plan_year])
     compounds = models.PositiveIntegerField(_("compounds to renovate"))
     households = models.PositiveIntegerField(_("households to benefit"), default=0)
     buildings = models.PositiveIntegerField(_("buildings"), default=0)
@@ -423,6 +426,7 @@ class YearTarget(models.Model):
         verbose_name_plural = _("yearly targets")
         ordering = ["programme_id", "year"]
         constraints = [
+            stored_year_range("year", name="prog_yeartarget_year_range", earliest=1990),
             models.UniqueConstraint(fields=["programme", "year"], name="yeartarget_unique_year"),
         ]
 
@@ -440,7 +444,7 @@ class LocalTarget(models.Model):
         on_delete=models.CASCADE,
         related_name="local_targets",
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[plan_year])
     street = models.ForeignKey(
         Street,
         verbose_name=_("street office"),
@@ -467,6 +471,7 @@ class LocalTarget(models.Model):
         verbose_name_plural = _("street and area targets")
         ordering = ["programme_id", "year", "street_id", "area_id"]
         constraints = [
+            stored_year_range("year", name="prog_localtarget_year_range", earliest=1990),
             models.CheckConstraint(
                 condition=Q(street__isnull=True, area__isnull=False)
                 | Q(street__isnull=False, area__isnull=True),
@@ -493,7 +498,7 @@ class Batch(models.Model):
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="batches"
     )
     name = models.CharField(_("name"), max_length=64)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[plan_year])
     sequence = models.PositiveSmallIntegerField(_("sequence"), default=1)
 
     history = HistoricalRecords()
@@ -503,6 +508,7 @@ class Batch(models.Model):
         verbose_name_plural = _("batches")
         ordering = ["programme_id", "year", "sequence"]
         constraints = [
+            stored_year_range("year", name="prog_batch_year_range", earliest=1990),
             models.UniqueConstraint(fields=["programme", "name"], name="batch_unique_name"),
         ]
 
@@ -574,7 +580,7 @@ class Project(Audited):
         blank=True,
         related_name="projects",
     )
-    year = models.PositiveSmallIntegerField(_("plan year"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("plan year"), db_index=True, validators=[plan_year])
     name = models.CharField(_("name"), max_length=160, blank=True)
     # The main category (statistics that count a project once, by category, read it) ...
     category = models.CharField(
@@ -596,8 +602,12 @@ class Project(Audited):
     )
     # Set by the stage service: started (新开工) on entering construction, completed (完工) at
     # acceptance, which is how the national statistics count them.
-    started_on = models.DateField(_("started on"), null=True, blank=True, editable=False)
-    completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
+    started_on = models.DateField(
+        _("started on"), null=True, blank=True, editable=False, validators=[event_date]
+    )
+    completed_on = models.DateField(
+        _("completed on"), null=True, blank=True, editable=False, validators=[event_date]
+    )
     stage = models.CharField(
         _("stage"),
         max_length=16,
@@ -606,12 +616,16 @@ class Project(Audited):
         editable=False,
         db_index=True,
     )
-    stage_changed_at = models.DateTimeField(_("stage changed at"), null=True, editable=False)
+    stage_changed_at = models.DateTimeField(
+        _("stage changed at"), null=True, editable=False, validators=[event_date]
+    )
     # Budget-weighted completion of the work items in percent, kept by the progress service.
     progress = models.DecimalField(
         _("progress (%)"), max_digits=5, decimal_places=2, default=ZERO, editable=False
     )
-    last_report_on = models.DateField(_("last report"), null=True, blank=True, editable=False)
+    last_report_on = models.DateField(
+        _("last report"), null=True, blank=True, editable=False, validators=[event_date]
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ProjectQuerySet.as_manager()
@@ -626,6 +640,7 @@ class Project(Audited):
             models.Index(fields=["completed_on"], name="project_completed_idx"),
         ]
         constraints = [
+            stored_year_range("year", name="prog_project_year_range", earliest=1990),
             stored_date_range("last_report_on", name="prog_project_last_report_on_range"),
             stored_date_range(
                 "stage_changed_at", name="prog_project_stage_changed_at_range", is_datetime=True
@@ -703,10 +718,12 @@ class StageTransition(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True, validators=[event_date])
     # The day the stage really changed (a past project entered with its history); `at` stays
     # the time of entry. Statistics count started and completed projects by these dates.
-    effective_on = models.DateField(_("effective date"), null=True, db_index=True)
+    effective_on = models.DateField(
+        _("effective date"), null=True, db_index=True, validators=[event_date]
+    )
     # Entered as a historical record: the gate was not checked, on `by`'s word, for this reason.
     gate_waived = models.BooleanField(_("gate waived for a historical record"), default=False)
     waiver_reason = models.TextField(_("reason for waiving the gate"), blank=True)
@@ -716,6 +733,8 @@ class StageTransition(models.Model):
         verbose_name_plural = _("stage transitions")
         ordering = ["project_id", "at", "id"]
         constraints = [
+            stored_date_range("at", name="prog_stagetransition_at_range", is_datetime=True),
+            stored_date_range("effective_on", name="prog_stagetransition_effective_on_range"),
             models.CheckConstraint(
                 condition=Q(gate_waived=False) | ~Q(waiver_reason=""),
                 name="transition_waiver_has_reason",
@@ -850,8 +869,12 @@ class WorkItem(Audited):
     description = models.CharField(_("description"), max_length=255, blank=True)
     planned_quantity = models.DecimalField(_("planned quantity"), max_digits=14, decimal_places=2)
     budget = models.DecimalField(_("budget (yuan)"), max_digits=14, decimal_places=2, default=ZERO)
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned completion"), null=True, blank=True)
+    planned_start = models.DateField(
+        _("planned start"), null=True, blank=True, validators=[plan_date]
+    )
+    planned_end = models.DateField(
+        _("planned completion"), null=True, blank=True, validators=[plan_date]
+    )
     # The latest reported cumulative quantity (never a sum of reports); kept by the service.
     completed_quantity = models.DecimalField(
         _("completed to date"), max_digits=14, decimal_places=2, default=ZERO, editable=False
@@ -866,6 +889,8 @@ class WorkItem(Audited):
         verbose_name_plural = _("work items")
         ordering = ["project_id", "work_type__sort_order", "id"]
         constraints = [
+            stored_date_range("planned_start", name="prog_workitem_planned_start_range"),
+            stored_date_range("planned_end", name="prog_workitem_planned_end_range"),
             models.UniqueConstraint(
                 fields=["project", "work_type"], name="workitem_one_per_type_and_project"
             ),
@@ -917,7 +942,9 @@ class ProgressReport(Audited):
         blank=True,
         related_name="+",
     )
-    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_at = models.DateTimeField(
+        _("returned at"), null=True, blank=True, validators=[event_date]
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ProgressReportQuerySet.as_manager()
@@ -1023,7 +1050,7 @@ class SiteProblem(Audited):
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
     )
     resolution = models.TextField(_("resolution"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, validators=[event_date])
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closed by"),

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from renovation.validation import DateRangeValidator, event_date, stored_date_range
+
 KEY_PREFIX = "rk_"
 # "Last used" is written at most once a minute per key: statistics clients call many times a
 # second, and a write per request would cost more than the read it authenticates.
@@ -69,8 +71,11 @@ class ApiKey(models.Model):
         blank=True,
         related_name="+",
     )
-    expires_on = models.DateField(_("expires on"))
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # At most three years ahead (LONGEST_LIFETIME_DAYS, checked by the issuing service).
+    expires_on = models.DateField(_("expires on"), validators=[DateRangeValidator(3)])
+    last_used_at = models.DateTimeField(
+        _("last used"), null=True, blank=True, validators=[event_date]
+    )
     created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,7 +85,9 @@ class ApiKey(models.Model):
         blank=True,
         related_name="+",
     )
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        _("revoked at"), null=True, blank=True, validators=[event_date]
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("revoked by"),
@@ -98,6 +105,11 @@ class ApiKey(models.Model):
         verbose_name_plural = _("API keys")
         ordering = ["-created_at", "-id"]
         constraints = [
+            stored_date_range("expires_on", name="ren_apikey_expires_on_range"),
+            stored_date_range(
+                "last_used_at", name="ren_apikey_last_used_at_range", is_datetime=True
+            ),
+            stored_date_range("revoked_at", name="ren_apikey_revoked_at_range", is_datetime=True),
             models.UniqueConstraint(
                 fields=["owner", "name"],
                 condition=Q(revoked_at__isnull=True),

@@ -4,9 +4,12 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from renovation.validation import event_date, stored_date_range
 
 
 class UserHistoryScope(models.Model):
@@ -91,6 +94,13 @@ class User(AbstractUser):
     # Bumped by the people services (renovation/people_services.py): a stale form or PATCH is
     # a conflict. Logins and Django's own saves leave it alone.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Django's own two, with the platform's range (renovation/validation.py).
+    last_login = models.DateTimeField(
+        _("last login"), blank=True, null=True, validators=[event_date]
+    )
+    date_joined = models.DateTimeField(
+        _("date joined"), default=timezone.now, validators=[event_date]
+    )
 
     objects = UserManager()
     # Who created, re-scoped, deactivated a user, and why (renovation/people_services.py);
@@ -103,6 +113,8 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            stored_date_range("last_login", name="ren_user_last_login_range", is_datetime=True),
+            stored_date_range("date_joined", name="ren_user_date_joined_range", is_datetime=True),
             # A scoped role without its scope would read nothing or, worse, everything.
             models.CheckConstraint(
                 condition=~Q(role="district_official") | Q(district__isnull=False),

@@ -10,7 +10,14 @@ Two bounds apply to every date and time:
 - the database's hard limit (CheckConstraint): 1990-01-01 to 2100-12-31, fixed because a
   constraint cannot depend on today's date. It guarantees every stored value reads back (year 1
   became year 0 in UTC, which PostgreSQL stores and psycopg cannot read).
-Years built run from 1900 to this year.
+Years built run from 1900 to this year; plan and budget years (a programme's years, a target's or
+a project's year) from 1990 to 2100, the range the set-up forms and services already accept.
+
+Exempt, by rule: `auto_now`/`auto_now_add` bookkeeping stamps (created_at, updated_at, marked_at).
+Django sets them from the server's clock on every save and no form, serializer or import can
+write them, so they cannot hold a year-1 value; a constraint on each would only cost a table
+scan. Every other date, time and year field carries a validator here and a constraint in its
+model's Meta (tests/hostile/test_every_date_has_a_range.py checks this for every model).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from django.utils.translation import gettext_lazy
 EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_STORED_DATE = dt.date(2100, 12, 31)
 EARLIEST_YEAR_BUILT = 1900
+EARLIEST_PLAN_YEAR = 1990
 EVENT_YEARS_AHEAD = 1
 PLAN_YEARS_AHEAD = 10
 
@@ -97,6 +105,27 @@ class YearBuiltValidator:
 
 
 year_built_range = YearBuiltValidator()
+
+
+@deconstructible
+class PlanYearValidator:
+    """A programme's, target's, batch's or project's year: 1990 to 2100."""
+
+    def __call__(self, value: int | None) -> None:
+        if value is None:
+            return
+        if not EARLIEST_PLAN_YEAR <= value <= LATEST_STORED_DATE.year:
+            raise ValidationError(
+                _("Enter a year between %(first)s and %(last)s.")
+                % {"first": EARLIEST_PLAN_YEAR, "last": LATEST_STORED_DATE.year},
+                code="year_range",
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlanYearValidator)
+
+
+plan_year = PlanYearValidator()
 
 
 def date_range_errors(
@@ -213,7 +242,9 @@ def plain_number_text(value: object) -> None:
 # --- Migrations ----------------------------------------------------------------------------
 
 
-def clear_out_of_range(app_label: str, fields: list[tuple[str, str]]):
+def clear_out_of_range(
+    app_label: str, fields: list[tuple[str, str]], *, earliest_year: int = EARLIEST_YEAR_BUILT
+):
     """A RunPython function for the migration that adds the range constraints: a value stored
     before them outside the range (a year-1 date that PostgreSQL keeps as year 0 and psycopg
     cannot read) is emptied where the column allows it, otherwise moved to the nearest bound,
@@ -229,7 +260,7 @@ def clear_out_of_range(app_label: str, fields: list[tuple[str, str]]):
             elif field.get_internal_type() == "DateField":
                 low, high = EARLIEST_DATE, LATEST_STORED_DATE
             else:  # a year
-                low, high = EARLIEST_YEAR_BUILT, LATEST_STORED_DATE.year
+                low, high = earliest_year, LATEST_STORED_DATE.year
             for lookup, bound in (("lt", low), ("gt", high)):
                 rows = model._base_manager.filter(**{f"{name}__{lookup}": bound})
                 rows.update(**{name: None if field.null else bound})

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renovation.models import ScopeKind
+from renovation.validation import event_date, stored_date_range
 
 # --- Statistics snapshots and rollup runs ----------------------------------------------------
 
@@ -28,8 +29,8 @@ class ScopeSnapshot(models.Model):
 
     scope_kind = models.CharField(_("scope"), max_length=16, choices=ScopeKind.choices)
     scope_id = models.PositiveBigIntegerField(_("scope id"), default=0)
-    as_of = models.DateField(_("as of"))
-    computed_at = models.DateTimeField(_("computed at"))
+    as_of = models.DateField(_("as of"), validators=[event_date])
+    computed_at = models.DateTimeField(_("computed at"), validators=[event_date])
     compounds = models.PositiveIntegerField(_("compounds"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
     started = models.PositiveIntegerField(_("started this year"), default=0)
@@ -61,6 +62,10 @@ class ScopeSnapshot(models.Model):
         verbose_name_plural = _("statistics snapshots")
         ordering = ["scope_kind", "scope_id", "-as_of"]
         constraints = [
+            stored_date_range("as_of", name="rep_scopesnapshot_as_of_range"),
+            stored_date_range(
+                "computed_at", name="rep_scopesnapshot_computed_at_range", is_datetime=True
+            ),
             models.UniqueConstraint(
                 fields=["scope_kind", "scope_id", "as_of"], name="scopesnapshot_one_per_day"
             ),
@@ -99,8 +104,12 @@ class RollupRun(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_at = models.DateTimeField(
+        _("started at"), null=True, blank=True, validators=[event_date]
+    )
+    finished_at = models.DateTimeField(
+        _("finished at"), null=True, blank=True, validators=[event_date]
+    )
     steps_total = models.PositiveIntegerField(_("steps"), default=0)
     steps_done = models.PositiveIntegerField(_("steps done"), default=0)
     snapshots_written = models.PositiveIntegerField(_("snapshots written"), default=0)
@@ -109,6 +118,14 @@ class RollupRun(models.Model):
 
     class Meta:
         db_table = "renovation_rolluprun"
+        constraints = [
+            stored_date_range(
+                "started_at", name="rep_rolluprun_started_at_range", is_datetime=True
+            ),
+            stored_date_range(
+                "finished_at", name="rep_rolluprun_finished_at_range", is_datetime=True
+            ),
+        ]
         verbose_name = _("rollup run")
         verbose_name_plural = _("rollup runs")
         ordering = ["-created_at", "-id"]
@@ -171,8 +188,12 @@ class ExportJob(models.Model):
     rows = models.PositiveIntegerField(_("rows written"), default=0)
     file = models.FileField(_("file"), upload_to=export_file_path, blank=True)
     error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, db_index=True, validators=[event_date]
+    )
+    finished_at = models.DateTimeField(
+        _("finished at"), null=True, blank=True, validators=[event_date]
+    )
 
     class Meta:
         db_table = "programmes_exportjob"
@@ -180,6 +201,12 @@ class ExportJob(models.Model):
         verbose_name_plural = _("export jobs")
         ordering = ["-created_at", "-id"]
         constraints = [
+            stored_date_range(
+                "created_at", name="rep_exportjob_created_at_range", is_datetime=True
+            ),
+            stored_date_range(
+                "finished_at", name="rep_exportjob_finished_at_range", is_datetime=True
+            ),
             models.CheckConstraint(
                 condition=Q(progress__gte=0) & Q(progress__lte=100), name="exportjob_progress"
             ),
@@ -217,14 +244,18 @@ class Notification(models.Model):
     # "project:12", "problem:7": the object the reminder is about (with `day`, the idempotency
     # key of the daily run).
     object_key = models.CharField(_("object"), max_length=64)
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day"), validators=[event_date])
     message = models.CharField(_("message"), max_length=500)
     # What the message is made of, so that it can be shown in the reader's language.
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, validators=[event_date]
+    )
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True, validators=[event_date])
+    emailed_at = models.DateTimeField(
+        _("e-mailed at"), null=True, blank=True, validators=[event_date]
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -237,6 +268,14 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
         ]
         constraints = [
+            stored_date_range("day", name="rep_notification_day_range"),
+            stored_date_range(
+                "created_at", name="rep_notification_created_at_range", is_datetime=True
+            ),
+            stored_date_range("read_at", name="rep_notification_read_at_range", is_datetime=True),
+            stored_date_range(
+                "emailed_at", name="rep_notification_emailed_at_range", is_datetime=True
+            ),
             models.UniqueConstraint(
                 fields=["recipient", "kind", "object_key", "day"],
                 name="notification_once_per_object_and_day",
