@@ -140,7 +140,14 @@ class HistoricalRecordActions:
         ),
         responses={200: StageTransitionSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"], url_path="stage-history")
+    # One project's whole history: neither the list's filters nor its pages apply.
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="stage-history",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def stage_history(self, request: Request, pk: str | None = None) -> Response:
         project = self.get_object()
         transitions = project.transitions.select_related("by", "project").order_by(

@@ -70,7 +70,7 @@ class ApiAutoSchema(AutoSchema):
     - 401, 403 and 429 everywhere (authentication, role, throttling);
     - 404 where the path names an object (out of scope or missing) and on lists (a page past
       the end);
-    - 400 on writes and on anything with query parameters (filters, statistics);
+    - 400 on writes (deletes included) and on anything with query parameters;
     - 409 on writes that carry a version (optimistic concurrency);
     - 415 on uploads (they take multipart/form-data only).
     """
@@ -84,7 +84,10 @@ class ApiAutoSchema(AutoSchema):
         is_list = self._is_list_view()
         if has_path_object or is_list:
             codes.append("404")
-        if self.method in ("POST", "PUT", "PATCH") or is_list or self._has_query(self.view):
+        # A delete goes through a service too, which may refuse it (e.g. a work item after
+        # construction started needs a reason).
+        writes = ("POST", "PUT", "PATCH", "DELETE")
+        if self.method in writes or is_list or self._has_query(self.view):
             codes.append("400")
         if self.method in ("POST", "PUT", "PATCH") and self._takes_version():
             codes.append("409")
