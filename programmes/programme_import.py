@@ -32,11 +32,13 @@ from django.utils.translation import override, pgettext, pgettext_lazy
 from openpyxl.utils import get_column_letter
 
 from renovation.access import can_set_up_in_district, require
+from renovation.sheets import SheetLimits
 from renovation.xlsx import Column, Table, write_workbook
 
 from .geography_services import compound_create
 from .history_services import project_historical_record_enter, stage_field
 from .imports import (
+    MAX_ROWS,
     CellError,
     Field,
     RawTable,
@@ -55,6 +57,8 @@ from .work_setup_services import work_item_add, work_item_change
 if TYPE_CHECKING:
     from renovation.models import User
 
+# Two columns per work type of the national catalogue and the district's own, beside ~30.
+SHEET_LIMITS = SheetLimits(rows=MAX_ROWS + 50, columns=600, cells=5_000_000)
 PLANNED = "(计划)"
 COMPLETED = "(完成)"
 # Stages whose date a row may give (the project starts at 摸排 when it is created).
@@ -370,7 +374,7 @@ def programme_import(
         _("Only the district's officials set up its programmes and projects."),
     )
     result = ProgrammeImportResult()
-    tables, result.errors = read_tables(upload)
+    tables, result.errors = read_tables(upload, SHEET_LIMITS)
     if result.errors:
         return result
     types = _work_types(programme)

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from programmes import selectors
 from programmes.programme_import import ProgrammeImportResult, programme_import
+from renovation.access import can_set_up_in_district, require
 from renovation.api.exceptions import error_body
 from renovation.api.schema import ERRORS
 
@@ -80,12 +81,25 @@ class ProgrammeImportApi(APIView):
         responses={200: ImportOutput, 400: ImportOutput, 404: ERRORS["404"]},
         examples=[
             OpenApiExample(
-                "Check only", value={"file": "项目清单.xlsx", "commit": False}, request_only=True
-            )
+                "Check only",
+                value={"file": "项目清单.xlsx", "commit": False},
+                request_only=True,
+                media_type="multipart/form-data",
+            ),
+            OpenApiExample(
+                "Import",
+                value={"file": "项目清单.xlsx", "commit": True, "confirm_warnings": True},
+                request_only=True,
+                media_type="multipart/form-data",
+            ),
         ],
     )
     def post(self, request: Request, pk: int) -> Response:
         programme = get_object_or_404(selectors.programme_list(user=request.user), pk=pk)
+        require(
+            can_set_up_in_district(request.user, programme.district_id),
+            _("Only the district's officials set up its programmes and projects."),
+        )
         data = ImportInput(data=request.data)
         if not data.is_valid():
             return Response(

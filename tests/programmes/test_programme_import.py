@@ -172,3 +172,33 @@ def test_api_out_of_scope_programme_is_404(setup, other_district_official):
     )
     assert response.status_code == 404
     assert not Project.objects.exists()
+
+
+def test_documented_example_with_the_template_is_accepted(district, district_official):
+    # given the downloaded template (its example row) and the documented request example
+    programme = factories.ProgrammeFactory(district=district, start_year=2020, end_year=2025)
+    factories.StreetFactory(district=district, name="城关街道")
+    factories.WorkTypeFactory(name_zh="供水改造", name_en="Water")
+    client = APIClient()
+    client.force_authenticate(district_official)
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/programmes/{id}/import/"]["post"]
+    examples = operation["requestBody"]["content"]["multipart/form-data"]["examples"]
+    assert examples
+    for example in examples.values():
+        buffer = io.BytesIO()
+        programme_import_template(buffer, programme=programme)
+        body = {**example["value"], "file": SimpleUploadedFile("项目清单.xlsx", buffer.getvalue())}
+        # when it is posted
+        response = client.post(
+            reverse("api:programme-import", args=[programme.pk]), body, format="multipart"
+        )
+        # then the example row is accepted (checked, then imported by the "Import" example)
+        assert response.status_code == 200, response.json()
+        assert response.json()["rows"] == 1
+        assert response.json()["projects_new"] == 1
+        assert response.json()["committed"] is bool(example["value"].get("commit"))
+    project = Project.objects.get()
+    assert project.stage == Stage.HANDED_OVER
+    assert project.started_on is not None
+    assert project.completed_on is not None
