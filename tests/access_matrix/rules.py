@@ -966,8 +966,10 @@ RULES: list[Rule] = [
             "setup-year-target",
             "setup-local-target",
             "setup-batch",
+            "setup-programme-import",
         )
     ),
+    Rule("programmes:setup-programme-import-template", {"GET": form(DO)}, obj="programme"),
     Rule("funding:rule-create", {"GET": form(DO), "POST": form(DO)}, obj="programme"),
     Rule("programmes:setup-project-create", {"GET": form(DO), "POST": form(DO)}),
     *(

@@ -202,3 +202,51 @@ def test_documented_example_with_the_template_is_accepted(district, district_off
     assert project.stage == Stage.HANDED_OVER
     assert project.started_on is not None
     assert project.completed_on is not None
+
+
+def test_page_checks_then_imports_and_offers_the_template(client, setup, district_official):
+    programme, _ = setup
+    client.force_login(district_official)
+    url = reverse("programmes:setup-programme-import", args=[programme.pk])
+
+    template = client.get(
+        reverse("programmes:setup-programme-import-template", args=[programme.pk])
+    )
+    assert template.status_code == 200
+    assert b"".join(template.streaming_content)[:2] == b"PK"
+
+    checked = client.post(url, {"file": upload([row("T-1", "甲小区")]), "action": "check"})
+    assert checked.status_code == 200
+    assert checked.context["result"].ok
+    assert not Project.objects.exists()
+
+    imported = client.post(url, {"file": upload([row("T-1", "甲小区")]), "action": "commit"})
+    assert imported.context["result"].committed
+    assert Project.objects.count() == 1
+
+    refused = client.post(url, {"file": upload([row("T-2", "")]), "action": "commit"})
+    assert refused.context["result"].errors
+    assert "C" in refused.content.decode()
+    assert Project.objects.count() == 1
+
+
+def test_page_query_count_is_constant(client, setup, district_official, street_a,
+                                      django_assert_max_num_queries):  # fmt: skip
+    programme, _ = setup
+    client.force_login(district_official)
+    url = reverse("programmes:setup-programme-import", args=[programme.pk])
+    factories.ProjectFactory.create_batch(2, programme=programme, compound__street=street_a)
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(url).status_code == 200
+    factories.ProjectFactory.create_batch(20, programme=programme, compound__street=street_a)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_page_of_another_district_is_404(client, setup, other_district_official):
+    programme, _ = setup
+    client.force_login(other_district_official)
+    url = reverse("programmes:setup-programme-import", args=[programme.pk])
+    response = client.post(url, {"file": upload([row("T-1", "甲小区")]), "action": "commit"})
+    assert response.status_code == 404
+    assert not Project.objects.exists()
