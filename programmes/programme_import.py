@@ -225,13 +225,14 @@ def _run(user, programme, table, columns, type_columns, rows, result, *, commit,
     """Every row through the services, in one transaction; kept only for a clean commit."""
     try:
         with transaction.atomic():
+            seen: dict[int, int] = {}  # compound id -> the row that imports it
             for row in rows:
                 if not row.ok:
                     continue
                 item_types: dict[int, int] = {}
                 try:
                     with transaction.atomic():
-                        _row_write(user, programme, row, result, item_types, confirm_warnings)
+                        _row_write(user, programme, row, result, item_types, confirm_warnings, seen)
                 except ValidationError as error:
                     _collect(error, table, columns, type_columns, row, item_types, result)
             if result.errors or not commit or (result.warnings and not confirm_warnings):
@@ -294,9 +295,17 @@ def _compound_for(user, programme, values, result) -> Compound:
 PROJECT_KEYS = ("name", "contractor", "supervisor", "designer", "planned_start", "planned_end")
 
 
-def _row_write(user, programme, row: _Row, result, item_types, confirm_warnings) -> None:
+def _row_write(user, programme, row: _Row, result, item_types, confirm_warnings, seen) -> None:
     values = row.values
     compound = _compound_for(user, programme, values, result)
+    if compound.pk in seen:  # one project per compound: a second row would overwrite the first
+        raise ValidationError(
+            {
+                "compound": _("this row and row %(row)s are the same compound.")
+                % {"row": seen[compound.pk]}
+            }
+        )
+    seen[compound.pk] = row.number
     setup = {k: values[k] for k in PROJECT_KEYS if k in values and values[k] is not None}
     if values.get("budget") is not None:
         setup["budget"] = values["budget"]

@@ -250,3 +250,15 @@ def test_page_of_another_district_is_404(client, setup, other_district_official)
     response = client.post(url, {"file": upload([row("T-1", "甲小区")]), "action": "commit"})
     assert response.status_code == 404
     assert not Project.objects.exists()
+
+
+def test_two_rows_of_one_compound_are_refused(setup, district_official):
+    programme, _ = setup
+    result = programme_import(
+        user=district_official,
+        programme=programme,
+        upload=upload([row("T-1", "甲小区"), row("T-1", "甲小区", planned=5)]),
+        commit=True,
+    )
+    assert [(e.row, e.column) for e in result.errors] == [(3, "C")]
+    assert not Project.objects.exists()
