@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from programmes.models import Project, Stage, WorkType, YearTarget
@@ -27,7 +28,7 @@ def load_script():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_script_sets_up_a_county_and_prints_the_database_rates(live_server, capsys):
+def test_script_sets_up_a_county_and_prints_the_database_rates(live_server, capsys, client):
     # given: the national catalogue, and a county with its first official and key (superuser)
     assert WorkType.objects.filter(district__isnull=True).exists()
     district = factories.DistrictFactory(name="临夏县", city__name="临夏州")
@@ -58,5 +59,11 @@ def test_script_sets_up_a_county_and_prints_the_database_rates(live_server, caps
         completed = projects.filter(completed_on__year=year).count()
         assert start == (Decimal(started) * 100 / target).quantize(start)
         assert done == (Decimal(completed) * 100 / target).quantize(done)
+    # ... and the dashboard's year table reads the same rates
+    client.force_login(official)
+    board = {row.year: row for row in client.get(reverse("home")).context["board"].years}
+    for year, (start, done) in printed.items():
+        assert Decimal(board[year].start_rate).quantize(start) == start
+        assert Decimal(board[year].completion_rate).quantize(done) == done
     requests = int(re.search(r"^requests: (\d+)$", out, re.M).group(1))
     assert 10 < requests < 40
