@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from programmes.catalogue import work_types_sync
 from programmes.models import Project, Stage, WorkType, YearTarget
 from renovation.models import User
 from tests import factories
@@ -29,7 +30,9 @@ def load_script():
 
 @pytest.mark.django_db(transaction=True)
 def test_script_sets_up_a_county_and_prints_the_database_rates(live_server, capsys, client):
-    # given: the national catalogue, and a county with its first official and key (superuser)
+    # given: the national catalogue (loaded again: a transactional test before may have flushed
+    # it), and a county with its first official and key, made by the superuser
+    work_types_sync(WorkType)
     assert WorkType.objects.filter(district__isnull=True).exists()
     district = factories.DistrictFactory(name="临夏县", city__name="临夏州")
     official = factories.UserFactory(
