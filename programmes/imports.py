@@ -313,19 +313,17 @@ class RawTable:
     rows: list[tuple[int, list[Any]]]  # (row number in the file, cell values)
 
 
-def _tables_from_xlsx(data: bytes) -> list[RawTable]:
+def _tables_from_xlsx(data: bytes, limits: SheetLimits = SHEET_LIMITS) -> list[RawTable]:
     from openpyxl import load_workbook
 
     check_workbook(data)  # a zip with a workbook, not a zip bomb (ValueError otherwise)
-    check_sheet_limits(data, SHEET_LIMITS)  # SheetTooLarge, before openpyxl builds any row
+    check_sheet_limits(data, limits)  # SheetTooLarge, before openpyxl builds any row
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         tables = []
         for sheet in book.worksheets:
-            rows = sheet.iter_rows(
-                values_only=True, max_row=SHEET_LIMITS.rows, max_col=SHEET_LIMITS.columns
-            )
+            rows = sheet.iter_rows(values_only=True, max_row=limits.rows, max_col=limits.columns)
             header: list[str] | None = None
             body = []
             for number, values in enumerate(rows, start=1):
@@ -367,7 +365,9 @@ def _tables_from_csv(data: bytes) -> list[RawTable]:
     return [RawTable("", header, body)] if header is not None else []
 
 
-def read_tables(upload) -> tuple[list[RawTable], list[RowError]]:
+def read_tables(
+    upload, limits: SheetLimits = SHEET_LIMITS
+) -> tuple[list[RawTable], list[RowError]]:
     name = (getattr(upload, "name", "") or "").lower()
     if upload.size is not None and upload.size > MAX_BYTES:
         message = _("The file is larger than %(n)s MB.") % {"n": MAX_BYTES // (1024 * 1024)}
@@ -375,7 +375,7 @@ def read_tables(upload) -> tuple[list[RawTable], list[RowError]]:
     data = upload.read()
     try:
         if name.endswith(".xlsx"):
-            tables = _tables_from_xlsx(data)
+            tables = _tables_from_xlsx(data, limits)
         elif name.endswith(".csv"):
             tables = _tables_from_csv(data)
         else:

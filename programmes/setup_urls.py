@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import project_setup_views
+from . import programme_import_views, project_setup_views
 from . import setup_views as views
 
 urlpatterns = [
@@ -17,6 +17,16 @@ urlpatterns = [
         name="setup-local-target",
     ),
     path("setup/programmes/<int:pk>/batches/", views.batch_set, name="setup-batch"),
+    path(
+        "setup/programmes/<int:pk>/import/",
+        programme_import_views.programme_import_page,
+        name="setup-programme-import",
+    ),
+    path(
+        "setup/programmes/<int:pk>/import/template/",
+        programme_import_views.programme_import_template_download,
+        name="setup-programme-import-template",
+    ),
     path("setup/projects/new/", project_setup_views.project_create, name="setup-project-create"),
     path(
         "setup/projects/<int:pk>/edit/", project_setup_views.project_edit, name="setup-project-edit"

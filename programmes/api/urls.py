@@ -1,8 +1,9 @@
 """Routes of the programmes API, included under /api/v1/ in the `api` namespace."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import geography_views, views, work_setup_views
+from . import geography_views, programme_import_views, views, work_setup_views
 
 router = SimpleRouter()
 router.register("districts", views.DistrictViewSet, basename="district")
@@ -23,4 +24,11 @@ router.register(
     "acceptance-records", work_setup_views.AcceptanceRecordViewSet, basename="acceptance-record"
 )
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "programmes/<int:pk>/import/",
+        programme_import_views.ProgrammeImportApi.as_view(),
+        name="programme-import",
+    ),
+    *router.urls,
+]

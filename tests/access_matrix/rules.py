@@ -496,6 +496,13 @@ RULES: list[Rule] = [
         body=_json({"description": "矩阵说明"}),
         writes=True,
     ),
+    # The programme import (项目清单): a district official without a file gets the 400.
+    api(
+        "programme-import",
+        {"POST": api_write(400, DO)},
+        obj="programme",
+        fmt="multipart",
+    ),
     api_list("project"),
     api(
         "project-list",
@@ -959,8 +966,10 @@ RULES: list[Rule] = [
             "setup-year-target",
             "setup-local-target",
             "setup-batch",
+            "setup-programme-import",
         )
     ),
+    Rule("programmes:setup-programme-import-template", {"GET": form(DO)}, obj="programme"),
     Rule("funding:rule-create", {"GET": form(DO), "POST": form(DO)}, obj="programme"),
     Rule("programmes:setup-project-create", {"GET": form(DO), "POST": form(DO)}),
     *(
