@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from renovation.access import can_set_up_in_district, require
+from renovation.warnings import WarningsNotConfirmed
 
 from .geography_services import compound_create
 from .history_services import project_historical_record_enter, stage_field
@@ -235,6 +236,11 @@ def _run(user, programme, table, columns, type_columns, rows, result, *, commit,
                         _row_write(user, programme, row, result, item_types, confirm_warnings, seen)
                 except ValidationError as error:
                     _collect(error, table, columns, type_columns, row, item_types, result)
+                except WarningsNotConfirmed as warning:  # e.g. per-household work (户)
+                    result.warnings += [
+                        _("Row %(row)s: %(message)s") % {"row": row.number, "message": text}
+                        for text in warning.messages
+                    ]
             if result.errors or not commit or (result.warnings and not confirm_warnings):
                 raise _Rollback
     except _Rollback:
@@ -341,10 +347,16 @@ def _row_write(user, programme, row: _Row, result, item_types, confirm_warnings,
                 work_type=types[type_id],
                 planned_quantity=planned,
                 reason=reason,
+                confirm_warnings=confirm_warnings,
             )
         elif item.planned_quantity != planned:
             item = work_item_change(
-                item=item, by=user, version=item.version, reason=reason, planned_quantity=planned
+                item=item,
+                by=user,
+                version=item.version,
+                reason=reason,
+                confirm_warnings=confirm_warnings,
+                planned_quantity=planned,
             )
         existing[type_id] = item
         item_types[item.pk] = type_id

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from renovation.warnings import ConfirmWarningsMixin
+
 from .forms import VersionedForm
 from .models import Area, Batch, Category, Compound, Programme, Street, WorkType
 
@@ -128,7 +130,7 @@ class ProjectForm(VersionedForm):
         return {name: data.get(name) for name in names}
 
 
-class WorkItemForm(VersionedForm):
+class WorkItemForm(ConfirmWarningsMixin, VersionedForm):
     work_type = forms.ModelChoiceField(label=_("Work type"), queryset=WorkType.objects.none())
     description = forms.CharField(label=_("Description"), required=False, max_length=255)
     planned_quantity = forms.DecimalField(
@@ -157,7 +159,8 @@ class WorkItemForm(VersionedForm):
             "planned_start",
             "planned_end",
         )
-        return {name: self.cleaned_data.get(name) for name in names}
+        arguments = {name: self.cleaned_data.get(name) for name in names}
+        return {**arguments, "confirm_warnings": bool(self.cleaned_data.get("confirm_warnings"))}
 
 
 class WorkItemRemoveForm(VersionedForm):

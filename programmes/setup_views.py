@@ -60,7 +60,8 @@ def _form_page(
     status = 200
     if request.method == "POST" and form.is_valid():
         _result, status = run_service(form, service, by=request.user, **arguments)
-        if status == 200 and not form.errors:
+        # Unconfirmed plausibility warnings saved nothing: show them with the confirmation box.
+        if status == 200 and not form.errors and not getattr(form, "plausibility_warnings", None):
             messages.success(request, success)
             return redirect(redirect_to)
     return render(

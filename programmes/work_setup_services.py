@@ -19,8 +19,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes import dates, stale
+from programmes import dates, plausibility, stale
 from renovation.errors import ConflictError
+from renovation.warnings import PlausibilityWarning, confirm_or_raise, confirmed_reason
 
 from .models import AcceptanceRecord, Category, District, Project, Stage, WorkItem, WorkType
 from .services import project_progress_recompute
@@ -107,6 +108,21 @@ def _validate_item(item: WorkItem, project: Project, errors: Errors) -> None:
         errors.add("work_type", _("The project already has a work item of this type."))
 
 
+def _household_warnings(
+    item: WorkItem, project: Project, confirmed: bool
+) -> list[PlausibilityWarning]:
+    """Per-household work (gas, power, network connections: unit 户) planned for more
+    households than the compound has is a warning to confirm, never saved silently."""
+    if item.work_type is None or item.planned_quantity is None:
+        return []
+    found = plausibility.per_household_work(
+        compound=project.compound,
+        work_type=item.work_type,
+        planned_quantity=item.planned_quantity,
+    )
+    return confirm_or_raise(found, confirmed=confirmed)
+
+
 @transaction.atomic
 def work_item_add(
     *,
@@ -119,6 +135,7 @@ def work_item_add(
     planned_start: dt.date | None = None,
     planned_end: dt.date | None = None,
     reason: str = "",
+    confirm_warnings: bool = False,
 ) -> WorkItem:
     _require_district(by, project.compound.street.district_id)
     project = (
@@ -137,7 +154,8 @@ def work_item_add(
     )
     _validate_item(item, project, errors)
     errors.raise_if_any()
-    _stamp(item, by, reason or _("Work item added"))
+    confirmed = _household_warnings(item, project, confirm_warnings)
+    _stamp(item, by, confirmed_reason(reason or _("Work item added"), confirmed))
     try:
         with transaction.atomic():
             item.save()
@@ -152,7 +170,13 @@ def work_item_add(
 
 @transaction.atomic
 def work_item_change(
-    *, item: WorkItem, by: User, version: int | None, reason: str = "", **changes: Any
+    *,
+    item: WorkItem,
+    by: User,
+    version: int | None,
+    reason: str = "",
+    confirm_warnings: bool = False,
+    **changes: Any,
 ) -> WorkItem:
     project = item.project
     _require_district(by, project.compound.street.district_id)
@@ -168,8 +192,9 @@ def work_item_change(
         setattr(locked, field, value)
     _validate_item(locked, project, errors)
     errors.raise_if_any()
+    confirmed = _household_warnings(locked, project, confirm_warnings)
     locked.version += 1
-    _stamp(locked, by, reason or _("Work item changed"))
+    _stamp(locked, by, confirmed_reason(reason or _("Work item changed"), confirmed))
     locked.save()
     project_progress_recompute(project=project, by=by)
     stale.mark_dirty(project_ids=[project.pk])

@@ -124,6 +124,11 @@ class WorkItemInput(serializers.Serializer):
     budget = serializers.DecimalField(required=False, min_value=0, **MONEY)
     planned_start = serializers.DateField(required=False, allow_null=True)
     planned_end = serializers.DateField(required=False, allow_null=True)
+    confirm_warnings = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("True to save despite the plausibility warnings of a first attempt."),
+    )
     version = version_field()
     reason = serializers.CharField(
         required=False,

@@ -83,6 +83,7 @@ class WorkItemSetupMixin:
                 if k in data and k != "work_type"
             },
             reason=data.get("reason", ""),
+            confirm_warnings=data.get("confirm_warnings", False),
         )
         item = self.get_queryset().get(pk=item.pk)
         return respond(
@@ -122,6 +123,7 @@ class WorkItemSetupMixin:
             by=request.user,
             version=requested_version(request, data.get("version")),
             reason=data.get("reason", ""),
+            confirm_warnings=data.get("confirm_warnings", False),
             **changes,
         )
         item = self.get_queryset().get(pk=item.pk)
