@@ -172,7 +172,7 @@ class WorkItemRemoveForm(VersionedForm):
     )
 
 
-class AcceptanceForm(VersionedForm):
+class AcceptanceForm(ConfirmWarningsMixin, VersionedForm):
     accepted_on = forms.DateField(label=_("Accepted on"), widget=DATE)
     participants = forms.CharField(
         label=_("Participating units"),

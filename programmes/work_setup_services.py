@@ -243,6 +243,7 @@ def acceptance_record_save(
     passed: bool = True,
     notes: str = "",
     version: int | None = None,
+    confirm_warnings: bool = False,
 ) -> AcceptanceRecord:
     """Record (or correct) the completion acceptance (竣工验收) of a project. The gate into
     'accepted' reads it; once accepted, a corrected date is also the completion date."""
@@ -270,12 +271,6 @@ def acceptance_record_save(
         errors.add("accepted_on", _("Enter the date."))
     elif accepted_on > today:
         errors.add("accepted_on", _("The date cannot be in the future."))
-    elif project.started_on and accepted_on < project.started_on:
-        errors.add(
-            "accepted_on",
-            _("The acceptance is before construction started (%(date)s).")
-            % {"date": project.started_on},
-        )
     if residents_present is None or residents_present < 0:
         errors.add("residents_present", _("Enter the number of resident representatives present."))
     elif residents_present > 10000:
@@ -293,6 +288,17 @@ def acceptance_record_save(
             ),
         )
     errors.raise_if_any()
+    # Before the start of construction is possible (a date entered wrongly, or history entered
+    # late) but worth a second look: the user confirms it (dates.acceptance_warnings).
+    confirmed = confirm_or_raise(
+        [
+            PlausibilityWarning("acceptance_before_start", message, "accepted_on")
+            for message in dates.acceptance_warnings(
+                started_on=project.started_on, accepted_on=accepted_on
+            )
+        ],
+        confirmed=confirm_warnings,
+    )
     record = existing or AcceptanceRecord(project=project)
     record.accepted_on = accepted_on
     record.residents_present = residents_present
@@ -301,7 +307,8 @@ def acceptance_record_save(
     record.notes = notes
     if existing is not None:
         record.version += 1
-    _stamp(record, by, _("Acceptance recorded") if existing is None else _("Acceptance corrected"))
+    done = _("Acceptance recorded") if existing is None else _("Acceptance corrected")
+    _stamp(record, by, confirmed_reason(done, confirmed))
     record.save()
     # Once accepted, the acceptance date is the completion date (完工); past snapshots follow.
     dates.project_completion_follow_acceptance(project=project, by=by)

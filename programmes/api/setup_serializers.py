@@ -150,6 +150,11 @@ class AcceptanceRecordInput(serializers.Serializer):
     participants = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     passed = serializers.BooleanField(required=False, default=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    confirm_warnings = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("True to save despite the plausibility warnings of a first attempt."),
+    )
     version = version_field()
 
 

@@ -252,6 +252,7 @@ class AcceptanceRecordViewSet(ScopedReadOnlyViewSet):
             participants=data.get("participants", ""),
             passed=data.get("passed", True),
             notes=data.get("notes", ""),
+            confirm_warnings=data.get("confirm_warnings", False),
             version=version,
         )
 

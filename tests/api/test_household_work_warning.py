@@ -4,12 +4,13 @@ until the request confirms; the page shows the warning with its confirmation box
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from programmes.models import Stage, WorkItem, WorkType
+from programmes.models import AcceptanceRecord, Stage, WorkItem, WorkType
 from programmes.work_setup_services import work_item_add
 from renovation.warnings import WarningsNotConfirmed
 from tests import factories
@@ -91,3 +92,28 @@ def test_the_page_shows_the_warning_and_saves_once_confirmed(
     saved = client.post(url, {**form, "confirm_warnings": "on"})
     assert saved.status_code == 302
     assert WorkItem.objects.filter(project=small_project, work_type=gas).exists()
+
+
+def test_an_acceptance_before_the_start_is_a_warning_to_confirm(district_api, programme, street_a):
+    project = factories.ProjectFactory(
+        programme=programme,
+        compound__street=street_a,
+        stage=Stage.CONSTRUCTION,
+        started_on=dt.date(2025, 3, 1),
+    )
+    body = {
+        "project": project.pk,
+        "accepted_on": "2025-02-01",
+        "residents_present": 5,
+        "participants": "区住建局、街道办、监理单位",
+    }
+    first = district_api.post(reverse("api:acceptance-record-list"), body, format="json")
+    assert first.status_code == 400
+    assert first.json()["code"] == "warnings"
+    assert not AcceptanceRecord.objects.filter(project=project).exists()
+
+    second = district_api.post(
+        reverse("api:acceptance-record-list"), {**body, "confirm_warnings": True}, format="json"
+    )
+    assert second.status_code == 201, second.content
+    assert AcceptanceRecord.objects.get(project=project).accepted_on == dt.date(2025, 2, 1)

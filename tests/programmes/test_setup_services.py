@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from programmes import project_setup_services, selectors, setup_services, work_setup_services
 from programmes.filters import ProjectFilter
 from programmes.models import Category, Project, Stage, WorkType
+from renovation.warnings import WarningsNotConfirmed
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,8 @@ def test_corrected_acceptance_date_is_the_completion_date(
     )
     project.refresh_from_db()
     assert project.completed_on == today - dt.timedelta(days=12)
-    with pytest.raises(ValidationError) as error:
+    # Before the start of construction: a warning to confirm (issue 13, point 6), not a refusal.
+    with pytest.raises(WarningsNotConfirmed) as warned:
         work_setup_services.acceptance_record_save(
             project=project,
             by=district_official,
@@ -133,4 +135,6 @@ def test_corrected_acceptance_date_is_the_completion_date(
             residents_present=5,
             version=record.version + 1,
         )
-    assert "accepted_on" in error.value.message_dict
+    assert warned.value.warnings[0].field == "accepted_on"
+    project.refresh_from_db()
+    assert project.completed_on == today - dt.timedelta(days=12)
