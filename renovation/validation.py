@@ -194,15 +194,6 @@ def has_control_characters(value: str) -> bool:
     return bool(_CONTROL.search(value))
 
 
-def no_control_characters(value: str | None) -> None:
-    """Validator for text input: control characters are refused with a clear message."""
-    if value and has_control_characters(value):
-        raise ValidationError(
-            _("The text contains control characters; remove them and try again."),
-            code="control_characters",
-        )
-
-
 def is_visibly_empty(value: str | None) -> bool:
     """True when nothing in `value` would show on screen (only spaces, zero-width characters,
     direction marks or combining marks)."""
