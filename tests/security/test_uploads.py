@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -283,7 +284,7 @@ def test_photos_and_minutes_are_404_out_of_scope(
 def test_minutes_whose_content_does_not_match_their_type_are_refused(
     street_officer, project, today, name, data, settings
 ):
-    with pytest.raises(governance.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         governance.meeting_record(
             compound=project.compound,
             by=street_officer,
