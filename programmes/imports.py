@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -419,63 +419,87 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _parse_text(spec: Field, text: str) -> str:
+    if spec.max_length and len(text) > spec.max_length:
+        raise CellError(_("longer than %(n)s characters.") % {"n": spec.max_length})
+    return text
+
+
+def _parse_whole(spec: Field, text: str) -> int | None:
+    """A whole number ("int") or a year between 1900 and 2100 ("year"); blank is None."""
+    if text == "":
+        return None
+    try:
+        number = Decimal(text)
+        if number != number.to_integral_value():
+            raise InvalidOperation
+        whole = int(number)
+    except (InvalidOperation, ValueError):
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": text}) from None
+    if spec.parse == "year" and not 1900 <= whole <= 2100:
+        raise CellError(_("the year %(value)s is not between 1900 and 2100.") % {"value": text})
+    if whole < 0 or whole > 2_000_000_000:
+        raise CellError(_("enter a whole number of 0 or more."))
+    return whole
+
+
+def _parse_decimal(spec: Field, text: str) -> Decimal | None:
+    if text == "":
+        return None
+    try:
+        number = Decimal(text.replace(",", ""))
+        if not number.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text}) from None
+    if number < 0 or number >= Decimal("1e10"):
+        raise CellError(_("enter a number of 0 or more."))
+    return number.quantize(CENT)
+
+
+def _parse_flag(spec: Field, text: str) -> bool:
+    lowered = text.lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    raise CellError(_("“%(value)s” is not 是 or 否 (yes or no).") % {"value": text})
+
+
+def _parse_status(spec: Field, text: str) -> str | None:
+    if text == "":
+        return None
+    lowered = text.lower()
+    for status in Compound.SurveyStatus:
+        if lowered in (status.value, str(status.label).lower()):
+            return status.value
+    if text in STATUS_ALIASES:
+        return STATUS_ALIASES[text]
+    raise CellError(
+        _("“%(value)s” is not a survey status; use one of: %(choices)s.")
+        % {
+            "value": text,
+            "choices": "、".join(str(label) for label in Compound.SurveyStatus.labels),
+        }
+    )
+
+
+# How a cell is read, by the column's `Field.parse`.
+PARSERS: dict[str, Callable[[Field, str], object]] = {
+    "text": _parse_text,
+    "int": _parse_whole,
+    "year": _parse_whole,
+    "decimal": _parse_decimal,
+    "flag": _parse_flag,
+    "status": _parse_status,
+}
+
+
 def _parse(spec: Field, value: object) -> object:
-    text = _text(value)
-    if spec.parse == "text":
-        if spec.max_length and len(text) > spec.max_length:
-            raise CellError(_("longer than %(n)s characters.") % {"n": spec.max_length})
-        return text
-    if spec.parse in ("int", "year"):
-        if text == "":
-            return None
-        try:
-            number = Decimal(text)
-            if number != number.to_integral_value():
-                raise InvalidOperation
-            number = int(number)
-        except (InvalidOperation, ValueError):
-            raise CellError(_("“%(value)s” is not a whole number.") % {"value": text}) from None
-        if spec.parse == "year" and not 1900 <= number <= 2100:
-            raise CellError(_("the year %(value)s is not between 1900 and 2100.") % {"value": text})
-        if number < 0 or number > 2_000_000_000:
-            raise CellError(_("enter a whole number of 0 or more."))
-        return number
-    if spec.parse == "decimal":
-        if text == "":
-            return None
-        try:
-            number = Decimal(text.replace(",", ""))
-            if not number.is_finite():
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            raise CellError(_("“%(value)s” is not a number.") % {"value": text}) from None
-        if number < 0 or number >= Decimal("1e10"):
-            raise CellError(_("enter a number of 0 or more."))
-        return number.quantize(CENT)
-    if spec.parse == "flag":
-        lowered = text.lower()
-        if lowered in TRUE:
-            return True
-        if lowered in FALSE:
-            return False
-        raise CellError(_("“%(value)s” is not 是 or 否 (yes or no).") % {"value": text})
-    if spec.parse == "status":
-        if text == "":
-            return None
-        lowered = text.lower()
-        for status in Compound.SurveyStatus:
-            if lowered in (status.value, str(status.label).lower()):
-                return status.value
-        if text in STATUS_ALIASES:
-            return STATUS_ALIASES[text]
-        raise CellError(
-            _("“%(value)s” is not a survey status; use one of: %(choices)s.")
-            % {
-                "value": text,
-                "choices": "、".join(str(label) for label in Compound.SurveyStatus.labels),
-            }
-        )
-    raise AssertionError(spec.parse)  # pragma: no cover
+    parser = PARSERS.get(spec.parse)
+    if parser is None:  # pragma: no cover
+        raise AssertionError(spec.parse)
+    return parser(spec, _text(value))
 
 
 @dataclass
@@ -529,6 +553,8 @@ COMPOUND_UPDATABLE = [
     spec.key for spec in COMPOUND_FIELDS if spec.key not in ("street", "community", "area")
 ]
 
+Columns = dict[str, int]  # field key -> index of its column in the table
+
 
 def census_import(
     *,
@@ -549,7 +575,40 @@ def census_import(
     tables, result.errors = read_tables(upload)
     if result.errors:
         return result
+    compound_tables, building_tables = _sort_tables(tables)
+    errors = result.errors
+    errors += _header_errors(compound_tables, building_tables)
+    if errors:
+        return result
 
+    register = Register.load(district)
+    compounds = CompoundRows(register, errors)
+    for table, columns in compound_tables:
+        result.compound_rows += compounds.check_table(table, columns)
+    compounds.check_codes_of_other_districts()
+    buildings = BuildingRows(register, compounds, errors)
+    for table, columns in building_tables:
+        result.building_rows += buildings.check_table(table, columns)
+
+    changes = Changes.of(compounds, buildings)
+    changes.count(result, compounds, buildings)
+    if result.compound_rows + result.building_rows == 0 and not errors:
+        errors.append(RowError("", None, "", "", _("The file has no rows to import.")))
+    result.warnings = census_warnings(compounds.plans, buildings.plans)
+    if errors or not commit or (result.warnings and not confirm_warnings):
+        errors.sort(key=lambda e: (e.sheet, e.row or 0, e.column))
+        return result
+
+    _write(user=user, compounds=compounds, buildings=buildings, changes=changes)
+    result.committed = True
+    return result
+
+
+def _sort_tables(
+    tables: list[RawTable],
+) -> tuple[list[tuple[RawTable, Columns]], list[tuple[RawTable, Columns]]]:
+    """The compounds tables and the buildings tables (those with a building-name column), each
+    with its columns."""
     compound_tables, building_tables = [], []
     for table in tables:
         building_columns = _columns(table.header, BUILDING_FIELDS)
@@ -557,8 +616,15 @@ def census_import(
             building_tables.append((table, building_columns))
         else:
             compound_tables.append((table, _columns(table.header, COMPOUND_FIELDS)))
-    errors = result.errors
+    return compound_tables, building_tables
 
+
+def _header_errors(
+    compound_tables: list[tuple[RawTable, Columns]],
+    building_tables: list[tuple[RawTable, Columns]],
+) -> list[RowError]:
+    """Tables without the columns that find a row's compound."""
+    errors = []
     for table, columns in compound_tables:
         missing = [
             s for s in COMPOUND_FIELDS if s.key in ("name", "street") and s.key not in columns
@@ -579,242 +645,7 @@ def census_import(
                     ),
                 )
             )
-    if errors:
-        return result
-
-    # Reference data of the district: a handful of queries, whatever the file's size.
-    streets = {s.name: s for s in Street.objects.filter(district=district)}
-    communities = {
-        (c.street_id, c.name): c for c in Community.objects.filter(street__district=district)
-    }
-    areas = {a.name: a for a in Area.objects.filter(district=district)}
-    existing = list(Compound.objects.filter(street__district=district))
-    by_code = {c.code: c for c in existing if c.code}
-    by_street_name: dict[tuple[int, str], Compound] = {}
-    for c in existing:
-        by_street_name.setdefault((c.street_id, c.name), c)
-
-    # --- compounds ---
-    planned: dict[tuple, dict] = {}  # natural key -> plan for the compound
-    file_codes: dict[str, int] = {}
-    file_names: dict[tuple[int, str], int] = {}
-    new_communities: dict[tuple[int, str], Community] = {}
-    new_areas: dict[str, Area] = {}
-    compound_plans: list[dict] = []
-    matched: dict[int, int] = {}  # existing compound id -> the row that updates it
-    for table, columns in compound_tables:
-        rows = _parse_table(table, COMPOUND_FIELDS, columns, errors)
-        result.compound_rows += len(rows)
-        for parsed in rows:
-            v = parsed.values
-
-            def fail(key: str, message: str, parsed=parsed, table=table, columns=columns) -> None:
-                errors.append(_cell_error(table, columns, key, parsed.row, message))
-
-            # Name and street are checked even on a row with bad cells: every error of every
-            # row is listed at once.
-            street = streets.get(v.get("street") or "")
-            if v.get("name", "?") == "":  # (a name too long has its own error)
-                fail("name", _("the compound name is empty."))
-            if street is None and "street" in v:
-                fail(
-                    "street",
-                    _("no street office “%(name)s” in %(district)s.")
-                    % {"name": v.get("street", ""), "district": district.name},
-                )
-            if not parsed.ok or not v.get("name") or street is None:
-                continue
-            code = v.get("code") or None
-            if code is not None:
-                if code in file_codes:
-                    fail(
-                        "code",
-                        _("registry code %(code)s is already on row %(row)s.")
-                        % {"code": code, "row": file_codes[code]},
-                    )
-                    continue
-                file_codes[code] = parsed.row
-            key_name = (street.pk, v["name"])
-            if key_name in file_names and code is None:
-                fail(
-                    "name",
-                    _("“%(name)s” in %(street)s is already on row %(row)s.")
-                    % {"name": v["name"], "street": street.name, "row": file_names[key_name]},
-                )
-                continue
-            file_names.setdefault(key_name, parsed.row)
-            target = by_code.get(code) if code else None
-            if target is None:
-                candidate = by_street_name.get(key_name)
-                # A compound matched by name keeps its own registry code: a different code
-                # in the file is another compound of the same name.
-                if candidate is not None and (not code or not candidate.code):
-                    target = candidate
-            if target is not None:
-                if target.pk in matched:
-                    fail(
-                        "name",
-                        _("this row and row %(row)s are the same compound.")
-                        % {"row": matched[target.pk]},
-                    )
-                    continue
-                matched[target.pk] = parsed.row
-            community = None
-            if "community" in columns and v.get("community"):
-                ckey = (street.pk, v["community"])
-                community = communities.get(ckey) or new_communities.setdefault(
-                    ckey, Community(street=street, name=v["community"])
-                )
-            area = None
-            if "area" in columns and v.get("area"):
-                area = areas.get(v["area"]) or new_areas.setdefault(
-                    v["area"], Area(district=district, name=v["area"])
-                )
-            plan = {
-                "row": parsed.row,
-                "target": target,
-                "street": street,
-                "community": community,
-                "area": area,
-                "values": v,
-                "present": set(v),
-                "table": table,
-                "columns": columns,
-            }
-            compound_plans.append(plan)
-            planned[("code", code) if code else ("name", *key_name)] = plan
-            if target is not None:
-                planned.setdefault(("name", target.street_id, target.name), plan)
-                if target.code:
-                    planned.setdefault(("code", target.code), plan)
-            else:
-                planned.setdefault(("name", *key_name), plan)
-
-    if file_codes:
-        taken = dict(
-            Compound.objects.filter(code__in=list(file_codes))
-            .exclude(street__district=district)
-            .values_list("code", "street__district__name")
-        )
-        for plan in compound_plans:
-            code = plan["values"].get("code")
-            if code in taken:
-                errors.append(
-                    _cell_error(
-                        plan["table"],
-                        plan["columns"],
-                        "code",
-                        plan["row"],
-                        _("registry code %(code)s belongs to a compound of %(district)s.")
-                        % {"code": code, "district": taken[code]},
-                    )
-                )
-
-    # --- buildings ---
-    building_plans: list[dict] = []
-    seen_buildings: dict[tuple, int] = {}
-    for table, columns in building_tables:
-        rows = _parse_table(table, BUILDING_FIELDS, columns, errors)
-        result.building_rows += len(rows)
-        for parsed in rows:
-            v = parsed.values
-
-            def fail(key: str, message: str, parsed=parsed, table=table, columns=columns) -> None:
-                errors.append(_cell_error(table, columns, key, parsed.row, message))
-
-            if v.get("name", "?") == "":
-                fail("name", _("the building name is empty."))
-            if not parsed.ok or not v.get("name"):
-                continue
-            compound: Compound | None = None
-            plan = None
-            code = v.get("compound_code") or None
-            if code:
-                plan = planned.get(("code", code))
-                compound = by_code.get(code)
-                if plan is None and compound is None:
-                    fail(
-                        "compound_code",
-                        _("no compound with registry code %(code)s in %(district)s.")
-                        % {"code": code, "district": district.name},
-                    )
-                    continue
-            else:
-                street = streets.get(v.get("street") or "")
-                if street is None:
-                    fail(
-                        "street",
-                        _("no street office “%(name)s” in %(district)s.")
-                        % {"name": v.get("street", ""), "district": district.name},
-                    )
-                    continue
-                key_name = (street.pk, v.get("compound") or "")
-                plan = planned.get(("name", *key_name))
-                compound = by_street_name.get(key_name)
-                if plan is None and compound is None:
-                    fail(
-                        "compound",
-                        _("no compound “%(name)s” in %(street)s.")
-                        % {"name": v.get("compound", ""), "street": street.name},
-                    )
-                    continue
-            if plan is not None and plan["target"] is not None:
-                compound = plan["target"]
-            owner = id(plan) if compound is None else compound.pk
-            bkey = (owner, v["name"])
-            if bkey in seen_buildings:
-                fail(
-                    "name",
-                    _("building %(name)s of this compound is already on row %(row)s.")
-                    % {"name": v["name"], "row": seen_buildings[bkey]},
-                )
-                continue
-            seen_buildings[bkey] = parsed.row
-            building_plans.append(
-                {"row": parsed.row, "compound": compound, "plan": plan, "values": v}
-            )
-
-    # --- what would change ---
-    existing_buildings: dict[tuple[int, str], Building] = {}
-    if building_plans:
-        ids = {b["compound"].pk for b in building_plans if b["compound"] is not None}
-        existing_buildings = {
-            (b.compound_id, b.name): b for b in Building.objects.filter(compound__in=ids)
-        }
-    compound_changes = _compound_changes(compound_plans)
-    building_changes = _building_changes(building_plans, existing_buildings)
-    result.compounds_new = sum(1 for p in compound_plans if p["target"] is None)
-    result.compounds_updated = len(compound_changes)
-    result.compounds_unchanged = len(compound_plans) - result.compounds_new - len(compound_changes)
-    result.buildings_new = sum(
-        1
-        for b in building_plans
-        if b["compound"] is None
-        or (b["compound"].pk, b["values"]["name"]) not in existing_buildings
-    )
-    result.buildings_updated = len(building_changes)
-    result.buildings_unchanged = len(building_plans) - result.buildings_new - len(building_changes)
-    result.communities_new = len(new_communities)
-    result.areas_new = len(new_areas)
-    if result.compound_rows + result.building_rows == 0 and not errors:
-        errors.append(RowError("", None, "", "", _("The file has no rows to import.")))
-    result.warnings = census_warnings(compound_plans, building_plans)
-    if errors or not commit or (result.warnings and not confirm_warnings):
-        errors.sort(key=lambda e: (e.sheet, e.row or 0, e.column))
-        return result
-
-    _write(
-        user=user,
-        compound_plans=compound_plans,
-        compound_changes=compound_changes,
-        building_plans=building_plans,
-        building_changes=building_changes,
-        existing_buildings=existing_buildings,
-        new_communities=list(new_communities.values()),
-        new_areas=list(new_areas.values()),
-    )
-    result.committed = True
-    return result
+    return errors
 
 
 def _missing_columns(table: RawTable, missing: list[Field]) -> RowError:
@@ -826,6 +657,300 @@ def _missing_columns(table: RawTable, missing: list[Field]) -> RowError:
         _("The first row must name the columns; missing: %(missing)s.")
         % {"missing": "、".join(spec.header for spec in missing)},
     )
+
+
+@dataclass
+class Register:
+    """The reference data of the district: a handful of queries, whatever the file's size."""
+
+    district: District
+    streets: dict[str, Street]
+    communities: dict[tuple[int, str], Community]
+    areas: dict[str, Area]
+    by_code: dict[str, Compound]
+    by_street_name: dict[tuple[int, str], Compound]
+
+    @classmethod
+    def load(cls, district: District) -> Register:
+        existing = list(Compound.objects.filter(street__district=district))
+        by_street_name: dict[tuple[int, str], Compound] = {}
+        for c in existing:
+            by_street_name.setdefault((c.street_id, c.name), c)
+        return cls(
+            district=district,
+            streets={s.name: s for s in Street.objects.filter(district=district)},
+            communities={
+                (c.street_id, c.name): c
+                for c in Community.objects.filter(street__district=district)
+            },
+            areas={a.name: a for a in Area.objects.filter(district=district)},
+            by_code={c.code: c for c in existing if c.code},
+            by_street_name=by_street_name,
+        )
+
+    def no_street(self, name: object) -> str:
+        return _("no street office “%(name)s” in %(district)s.") % {
+            "name": name,
+            "district": self.district.name,
+        }
+
+
+@dataclass
+class CheckedRow:
+    """One parsed row of a table, and where its errors go."""
+
+    table: RawTable
+    columns: Columns
+    parsed: ParsedRow
+    errors: list[RowError]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self.parsed.values
+
+    @property
+    def number(self) -> int:
+        return self.parsed.row
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors.append(_cell_error(self.table, self.columns, key, self.parsed.row, message))
+
+
+class CompoundRows:
+    """Checks the rows of the compounds tables and plans each compound: new, or the existing
+    one the row updates (by registry code, else by street office and name)."""
+
+    def __init__(self, register: Register, errors: list[RowError]) -> None:
+        self.register = register
+        self.errors = errors
+        self.plans: list[dict] = []
+        self.planned: dict[tuple, dict] = {}  # natural key -> plan for the compound
+        self.file_codes: dict[str, int] = {}
+        self.file_names: dict[tuple[int, str], int] = {}
+        self.matched: dict[int, int] = {}  # existing compound id -> the row that updates it
+        self.new_communities: dict[tuple[int, str], Community] = {}
+        self.new_areas: dict[str, Area] = {}
+
+    def check_table(self, table: RawTable, columns: Columns) -> int:
+        rows = _parse_table(table, COMPOUND_FIELDS, columns, self.errors)
+        for parsed in rows:
+            self._check(CheckedRow(table, columns, parsed, self.errors))
+        return len(rows)
+
+    def _check(self, row: CheckedRow) -> None:
+        v = row.values
+        street = self._street(row)
+        if not row.parsed.ok or not v.get("name") or street is None:
+            return
+        code = v.get("code") or None
+        key_name = (street.pk, v["name"])
+        if not self._claim_code(row, code) or not self._claim_name(row, code, key_name, street):
+            return
+        target = self._target(code, key_name)
+        if target is not None and not self._claim_target(row, target):
+            return
+        self._plan(row, street, code, key_name, target)
+
+    def _street(self, row: CheckedRow) -> Street | None:
+        # Name and street are checked even on a row with bad cells: every error of every row
+        # is listed at once.
+        v = row.values
+        street = self.register.streets.get(v.get("street") or "")
+        if v.get("name", "?") == "":  # (a name too long has its own error)
+            row.fail("name", _("the compound name is empty."))
+        if street is None and "street" in v:
+            row.fail("street", self.register.no_street(v.get("street", "")))
+        return street
+
+    def _claim_code(self, row: CheckedRow, code: str | None) -> bool:
+        if code is None:
+            return True
+        if code in self.file_codes:
+            row.fail(
+                "code",
+                _("registry code %(code)s is already on row %(row)s.")
+                % {"code": code, "row": self.file_codes[code]},
+            )
+            return False
+        self.file_codes[code] = row.number
+        return True
+
+    def _claim_name(
+        self, row: CheckedRow, code: str | None, key_name: tuple[int, str], street: Street
+    ) -> bool:
+        if key_name in self.file_names and code is None:
+            row.fail(
+                "name",
+                _("“%(name)s” in %(street)s is already on row %(row)s.")
+                % {"name": key_name[1], "street": street.name, "row": self.file_names[key_name]},
+            )
+            return False
+        self.file_names.setdefault(key_name, row.number)
+        return True
+
+    def _target(self, code: str | None, key_name: tuple[int, str]) -> Compound | None:
+        """The existing compound the row updates, if any."""
+        target = self.register.by_code.get(code) if code else None
+        if target is None:
+            candidate = self.register.by_street_name.get(key_name)
+            # A compound matched by name keeps its own registry code: a different code
+            # in the file is another compound of the same name.
+            if candidate is not None and (not code or not candidate.code):
+                target = candidate
+        return target
+
+    def _claim_target(self, row: CheckedRow, target: Compound) -> bool:
+        if target.pk in self.matched:
+            row.fail(
+                "name",
+                _("this row and row %(row)s are the same compound.")
+                % {"row": self.matched[target.pk]},
+            )
+            return False
+        self.matched[target.pk] = row.number
+        return True
+
+    def _relations(self, row: CheckedRow, street: Street) -> tuple[Community | None, Area | None]:
+        """The community and area the row names, created (when written) if missing."""
+        v = row.values
+        community = None
+        if "community" in row.columns and v.get("community"):
+            ckey = (street.pk, v["community"])
+            community = self.register.communities.get(ckey) or self.new_communities.setdefault(
+                ckey, Community(street=street, name=v["community"])
+            )
+        area = None
+        if "area" in row.columns and v.get("area"):
+            area = self.register.areas.get(v["area"]) or self.new_areas.setdefault(
+                v["area"], Area(district=self.register.district, name=v["area"])
+            )
+        return community, area
+
+    def _plan(
+        self,
+        row: CheckedRow,
+        street: Street,
+        code: str | None,
+        key_name: tuple[int, str],
+        target: Compound | None,
+    ) -> None:
+        community, area = self._relations(row, street)
+        plan = {
+            "row": row.number,
+            "target": target,
+            "street": street,
+            "community": community,
+            "area": area,
+            "values": row.values,
+            "present": set(row.values),
+            "table": row.table,
+            "columns": row.columns,
+        }
+        self.plans.append(plan)
+        self.planned[("code", code) if code else ("name", *key_name)] = plan
+        if target is not None:
+            self.planned.setdefault(("name", target.street_id, target.name), plan)
+            if target.code:
+                self.planned.setdefault(("code", target.code), plan)
+        else:
+            self.planned.setdefault(("name", *key_name), plan)
+
+    def check_codes_of_other_districts(self) -> None:
+        """A registry code is unique nationally: one of another district's compounds is an
+        error (one query)."""
+        if not self.file_codes:
+            return
+        taken = dict(
+            Compound.objects.filter(code__in=list(self.file_codes))
+            .exclude(street__district=self.register.district)
+            .values_list("code", "street__district__name")
+        )
+        for plan in self.plans:
+            code = plan["values"].get("code")
+            if code in taken:
+                self.errors.append(
+                    _cell_error(
+                        plan["table"],
+                        plan["columns"],
+                        "code",
+                        plan["row"],
+                        _("registry code %(code)s belongs to a compound of %(district)s.")
+                        % {"code": code, "district": taken[code]},
+                    )
+                )
+
+
+class BuildingRows:
+    """Checks the rows of the buildings tables and finds each building's compound: one of the
+    file (planned) or of the registry."""
+
+    def __init__(self, register: Register, compounds: CompoundRows, errors: list[RowError]):
+        self.register = register
+        self.planned = compounds.planned
+        self.errors = errors
+        self.plans: list[dict] = []
+        self.seen: dict[tuple, int] = {}  # (compound, building name) -> its row
+
+    def check_table(self, table: RawTable, columns: Columns) -> int:
+        rows = _parse_table(table, BUILDING_FIELDS, columns, self.errors)
+        for parsed in rows:
+            self._check(CheckedRow(table, columns, parsed, self.errors))
+        return len(rows)
+
+    def _check(self, row: CheckedRow) -> None:
+        v = row.values
+        if v.get("name", "?") == "":
+            row.fail("name", _("the building name is empty."))
+        if not row.parsed.ok or not v.get("name"):
+            return
+        code = v.get("compound_code") or None
+        found = self._by_code(row, code) if code else self._by_name(row)
+        if found is None:
+            return
+        plan, compound = found
+        if plan is not None and plan["target"] is not None:
+            compound = plan["target"]
+        owner = id(plan) if compound is None else compound.pk
+        bkey = (owner, v["name"])
+        if bkey in self.seen:
+            row.fail(
+                "name",
+                _("building %(name)s of this compound is already on row %(row)s.")
+                % {"name": v["name"], "row": self.seen[bkey]},
+            )
+            return
+        self.seen[bkey] = row.number
+        self.plans.append({"row": row.number, "compound": compound, "plan": plan, "values": v})
+
+    def _by_code(self, row: CheckedRow, code: str) -> tuple[dict | None, Compound | None] | None:
+        plan = self.planned.get(("code", code))
+        compound = self.register.by_code.get(code)
+        if plan is None and compound is None:
+            row.fail(
+                "compound_code",
+                _("no compound with registry code %(code)s in %(district)s.")
+                % {"code": code, "district": self.register.district.name},
+            )
+            return None
+        return plan, compound
+
+    def _by_name(self, row: CheckedRow) -> tuple[dict | None, Compound | None] | None:
+        v = row.values
+        street = self.register.streets.get(v.get("street") or "")
+        if street is None:
+            row.fail("street", self.register.no_street(v.get("street", "")))
+            return None
+        key_name = (street.pk, v.get("compound") or "")
+        plan = self.planned.get(("name", *key_name))
+        compound = self.register.by_street_name.get(key_name)
+        if plan is None and compound is None:
+            row.fail(
+                "compound",
+                _("no compound “%(name)s” in %(street)s.")
+                % {"name": v.get("compound", ""), "street": street.name},
+            )
+            return None
+        return plan, compound
 
 
 # Blank cells that mean "not known" (stored as NULL on a new compound), not "none".
@@ -901,28 +1026,72 @@ def _building_changes(
     return changes
 
 
+@dataclass
+class Changes:
+    """What the checked rows change: for each row (by id of its plan) that updates an existing
+    compound or building, the fields it changes (already applied to the instance)."""
+
+    compounds: dict[int, set[str]]
+    buildings: dict[int, set[str]]
+    existing_buildings: dict[tuple[int, str], Building]  # (compound id, name) -> building
+
+    @classmethod
+    def of(cls, compounds: CompoundRows, buildings: BuildingRows) -> Changes:
+        existing: dict[tuple[int, str], Building] = {}
+        if buildings.plans:
+            ids = {b["compound"].pk for b in buildings.plans if b["compound"] is not None}
+            existing = {
+                (b.compound_id, b.name): b for b in Building.objects.filter(compound__in=ids)
+            }
+        return cls(
+            compounds=_compound_changes(compounds.plans),
+            buildings=_building_changes(buildings.plans, existing),
+            existing_buildings=existing,
+        )
+
+    def count(self, result: CensusResult, compounds: CompoundRows, buildings: BuildingRows) -> None:
+        """The figures of the result: new, updated and unchanged compounds and buildings."""
+        compound_plans, building_plans = compounds.plans, buildings.plans
+        result.compounds_new = sum(1 for p in compound_plans if p["target"] is None)
+        result.compounds_updated = len(self.compounds)
+        result.compounds_unchanged = (
+            len(compound_plans) - result.compounds_new - len(self.compounds)
+        )
+        result.buildings_new = sum(
+            1
+            for b in building_plans
+            if b["compound"] is None
+            or (b["compound"].pk, b["values"]["name"]) not in self.existing_buildings
+        )
+        result.buildings_updated = len(self.buildings)
+        result.buildings_unchanged = (
+            len(building_plans) - result.buildings_new - len(self.buildings)
+        )
+        result.communities_new = len(compounds.new_communities)
+        result.areas_new = len(compounds.new_areas)
+
+
 @transaction.atomic
 def _write(
-    *,
-    user: User,
-    compound_plans: list[dict],
-    compound_changes: dict[int, set[str]],
-    building_plans: list[dict],
-    building_changes: dict[int, set[str]],
-    existing_buildings: dict[tuple[int, str], Building],
-    new_communities: list[Community],
-    new_areas: list[Area],
+    *, user: User, compounds: CompoundRows, buildings: BuildingRows, changes: Changes
 ) -> None:
-    Community.objects.bulk_create(new_communities, batch_size=BATCH)
-    Area.objects.bulk_create(new_areas, batch_size=BATCH)
+    Community.objects.bulk_create(list(compounds.new_communities.values()), batch_size=BATCH)
+    Area.objects.bulk_create(list(compounds.new_areas.values()), batch_size=BATCH)
     reason = str(_("Census import"))[:100]
+    _write_compounds(user, compounds.plans, changes.compounds, reason)
+    _write_buildings(user, buildings.plans, changes, reason)
 
+
+def _write_compounds(
+    user: User, plans: list[dict], changes: dict[int, set[str]], reason: str
+) -> None:
+    """Create the new compounds (each plan then names its compound as its target) and update
+    the changed ones, with their history; mark their statistics stale."""
     created: list[Compound] = []
     updated: list[Compound] = []
     fields: set[str] = set()
-    for plan in compound_plans:
+    for plan in plans:
         target = plan["target"]
-        values = plan["values"]
         if target is None:
             compound = Compound(
                 street=plan["street"],
@@ -932,11 +1101,11 @@ def _write(
                 updated_by=user,
             )
             keys = [k for k in COMPOUND_UPDATABLE if k in plan["present"]]
-            _apply(compound, values, keys)
+            _apply(compound, plan["values"], keys)
             plan["target"] = compound
             created.append(compound)
             continue
-        changed = compound_changes.get(id(plan))
+        changed = changes.get(id(plan))
         if not changed:
             continue
         for relation in ("community", "area"):
@@ -964,20 +1133,23 @@ def _write(
         area_ids={c.area_id for c in created + updated},
     )
 
+
+def _write_buildings(user: User, plans: list[dict], changes: Changes, reason: str) -> None:
+    """Create the new buildings and update the changed ones, with their history."""
     new_buildings: list[Building] = []
     changed_buildings: list[Building] = []
     building_fields: set[str] = set()
-    for plan in building_plans:
+    for plan in plans:
         compound = plan["compound"] or plan["plan"]["target"]
         values = plan["values"]
-        building = existing_buildings.get((compound.pk, values["name"]))
+        building = changes.existing_buildings.get((compound.pk, values["name"]))
         if building is None:
             building = Building(compound=compound, name=values["name"], created_by=user)
             _apply(building, values, [k for k in BUILDING_UPDATABLE if k in values])
             building.updated_by = user
             new_buildings.append(building)
             continue
-        changed = building_changes.get(id(plan))
+        changed = changes.buildings.get(id(plan))
         if changed:
             building.updated_by = user
             building.updated_at = timezone.now()
