@@ -447,34 +447,8 @@ def compound_merge(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the two compounds are the same.")})
-    locked = {
-        c.pk: c for c in Compound.objects.select_for_update().filter(pk__in=[kept.pk, duplicate.pk])
-    }
-    if len(locked) < 2:
-        raise ConflictError(
-            _("One of the compounds was merged or deleted since you opened the form.")
-        )
-    kept, duplicate = locked[kept.pk], locked[duplicate.pk]
-    _check_version(kept, version)
-    _check_version(duplicate, duplicate_version)
-    if kept.street.district_id != duplicate.street.district_id:
-        raise ValidationError({"duplicate": _("Only compounds of the same district can merge.")})
-    clash = list(
-        Project.objects.filter(
-            compound=duplicate,
-            programme__in=Project.objects.filter(compound=kept).values("programme"),
-        ).values_list("programme__name", flat=True)
-    )
-    if clash:
-        raise ValidationError(
-            {
-                "duplicate": _(
-                    "Both compounds have a project in %(programmes)s. A compound has one project "
-                    "per programme: settle which project stays before merging."
-                )
-                % {"programmes": "、".join(clash)}
-            }
-        )
+    kept, duplicate = _merge_locked(kept, duplicate, version, duplicate_version)
+    _merge_refusals(kept, duplicate)
 
     note = _("Merged duplicate %(name)s (#%(id)s): %(reason)s") % {
         "name": duplicate.name,
@@ -482,27 +456,7 @@ def compound_merge(
         "reason": reason,
     }
     moved: dict[str, Any] = {}
-    # Buildings: one of the same name is the same building.
-    kept_buildings = {b.name: b for b in Building.objects.filter(compound=kept)}
-    joined: dict[str, int] = {}
-    for building in Building.objects.filter(compound=duplicate).order_by("pk"):
-        same = kept_buildings.get(building.name)
-        if same is None:
-            moved.setdefault("programmes.Building", []).extend(
-                _repoint([building], "compound", kept, by=by, reason=note)
-            )
-            continue
-        for rel in _relations_to(Building):
-            records = rel.related_model._base_manager.filter(**{rel.field.name: building})
-            ids = _repoint(records, rel.field.name, same, by=by, reason=note)
-            if ids:
-                moved.setdefault(rel.related_model._meta.label, []).extend(ids)
-        joined[str(building.pk)] = same.pk
-        building._history_user = by
-        building._change_reason = note[:100]
-        building.delete()
-    if joined:
-        moved["buildings_joined"] = joined
+    _buildings_move(duplicate, kept, moved, by=by, note=note)
     for rel in _relations_to(Compound, skip=(Building,)):
         records = rel.related_model._base_manager.filter(**{rel.field.name: duplicate})
         ids = _repoint(records, rel.field.name, kept, by=by, reason=note)
@@ -540,3 +494,70 @@ def compound_merge(
         reason=reason,
         by=by,
     )
+
+
+def _merge_locked(
+    kept: Compound, duplicate: Compound, version: int | None, duplicate_version: int | None
+) -> tuple[Compound, Compound]:
+    """Both compounds locked (in id order, so two merges cannot deadlock), their versions
+    checked."""
+    locked = {
+        c.pk: c for c in Compound.objects.select_for_update().filter(pk__in=[kept.pk, duplicate.pk])
+    }
+    if len(locked) < 2:
+        raise ConflictError(
+            _("One of the compounds was merged or deleted since you opened the form.")
+        )
+    kept, duplicate = locked[kept.pk], locked[duplicate.pk]
+    _check_version(kept, version)
+    _check_version(duplicate, duplicate_version)
+    return kept, duplicate
+
+
+def _merge_refusals(kept: Compound, duplicate: Compound) -> None:
+    """Compounds of two districts, or with a project each in the same programme, do not merge."""
+    if kept.street.district_id != duplicate.street.district_id:
+        raise ValidationError({"duplicate": _("Only compounds of the same district can merge.")})
+    clash = list(
+        Project.objects.filter(
+            compound=duplicate,
+            programme__in=Project.objects.filter(compound=kept).values("programme"),
+        ).values_list("programme__name", flat=True)
+    )
+    if clash:
+        raise ValidationError(
+            {
+                "duplicate": _(
+                    "Both compounds have a project in %(programmes)s. A compound has one project "
+                    "per programme: settle which project stays before merging."
+                )
+                % {"programmes": "、".join(clash)}
+            }
+        )
+
+
+def _buildings_move(
+    duplicate: Compound, kept: Compound, moved: dict[str, Any], *, by: User, note: str
+) -> None:
+    """The duplicate's buildings move to the kept compound; one of the same name there is the
+    same building: what pointed at the duplicate's moves to it and the duplicate's is deleted."""
+    kept_buildings = {b.name: b for b in Building.objects.filter(compound=kept)}
+    joined: dict[str, int] = {}
+    for building in Building.objects.filter(compound=duplicate).order_by("pk"):
+        same = kept_buildings.get(building.name)
+        if same is None:
+            moved.setdefault("programmes.Building", []).extend(
+                _repoint([building], "compound", kept, by=by, reason=note)
+            )
+            continue
+        for rel in _relations_to(Building):
+            records = rel.related_model._base_manager.filter(**{rel.field.name: building})
+            ids = _repoint(records, rel.field.name, same, by=by, reason=note)
+            if ids:
+                moved.setdefault(rel.related_model._meta.label, []).extend(ids)
+        joined[str(building.pk)] = same.pk
+        building._history_user = by
+        building._change_reason = note[:100]
+        building.delete()
+    if joined:
+        moved["buildings_joined"] = joined
