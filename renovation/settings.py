@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",  # login throttling (see "Logging in" below)
+    "health_check",  # /healthz/ and the status page (renovation.views); `manage.py health_check`
     "renovation",
     "programmes",
     "funding",
