@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from programmes.models import Batch, Programme, Project, WorkItem
 from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 from renovation.validation import date_range_errors, plain_decimal
 
@@ -146,9 +147,7 @@ def _lock(commitment: Commitment, version: int | None) -> Commitment:
 
 def _bump(commitment: Commitment, by: User, reason: str) -> None:
     commitment.version += 1
-    commitment.updated_by = by
-    commitment._history_user = by
-    commitment._change_reason = reason[:100]
+    stamp(commitment, by=by, reason=reason)
     commitment.save()
 
 
@@ -178,10 +177,8 @@ def funding_source_ensure(
             kind=kind,
             sub_type=sub_type,
             funder=funder,
-            created_by=by,
-            updated_by=by,
         )
-        source._history_user = by
+        stamp(source, by=by)
         source.save()
     return source
 
@@ -272,10 +269,8 @@ def commitment_create(
         rule=rule,
         reference=(reference or "").strip()[:160],
         note=(note or "").strip(),
-        created_by=by,
-        updated_by=by,
     )
-    commitment._history_user = by
+    stamp(commitment, by=by)
     commitment.save()
     stale.mark_dirty(commitment_ids=[commitment.pk])
     return commitment
@@ -348,15 +343,12 @@ def allocation_set(
             }
         )
     if existing is None:
-        allocation = Allocation(
-            commitment=locked, project=project, amount=value, created_by=by, updated_by=by
-        )
+        allocation = Allocation(commitment=locked, project=project, amount=value)
     else:
         allocation = existing
         allocation.amount = value
         allocation.version += 1
-        allocation.updated_by = by
-    allocation._history_user = by
+    stamp(allocation, by=by)
     allocation.save()
     _bump(locked, by, "allocation")
     stale.mark_dirty(commitment_ids=[locked.pk])
@@ -454,10 +446,8 @@ def receipt_record(
         received_on=received_on,
         over_reason=over_reason,
         note=(note or "").strip(),
-        created_by=by,
-        updated_by=by,
     )
-    receipt._history_user = by
+    stamp(receipt, by=by)
     receipt.save()
     _bump(locked, by, "receipt")
     stale.mark_dirty(programme_ids=[locked.programme_id], project_ids=[receipt.project_id])
@@ -517,10 +507,8 @@ def expenditure_record(
         work_item=work_item,
         payee=(payee or "").strip()[:160],
         note=(note or "").strip(),
-        created_by=by,
-        updated_by=by,
     )
-    expenditure._history_user = by
+    stamp(expenditure, by=by)
     expenditure.save()
     _bump(locked, by, "expenditure")
     stale.mark_dirty(programme_ids=[locked.programme_id], project_ids=[expenditure.project_id])

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renovation.access import can_enter_historical_record, require
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 
 from . import dates, services
@@ -258,15 +259,13 @@ def _acceptance_save(
     reason: str,
 ) -> AcceptanceRecord:
     record = AcceptanceRecord.objects.filter(project=project).first() or AcceptanceRecord(
-        project=project, created_by=by
+        project=project
     )
     record.accepted_on = accepted_on
     record.residents_present = residents_present
     record.participants = (participants or "").strip() or record.participants
     record.passed = True
-    record.updated_by = by
-    record._history_user = by
-    record._change_reason = reason[:100]
+    stamp(record, by=by, reason=reason)
     record.save()
     return record
 
@@ -277,10 +276,8 @@ def _report_file(
     """One submitted report of the quantities completed to date (district-entered)."""
     report = ProgressReport.objects.filter(project=project, report_date=day).first()
     if report is None:
-        report = ProgressReport(
-            project=project, report_date=day, note=note, created_by=by, updated_by=by
-        )
-        report._history_user = by
+        report = ProgressReport(project=project, report_date=day, note=note)
+        stamp(report, by=by)
         report.save()
     report.lines.filter(work_item_id__in=values).delete()
     ProgressReportLine.objects.bulk_create(

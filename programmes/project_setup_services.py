@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from programmes import stale
+from renovation.audit import stamp
 
 from .models import (
     Batch,
@@ -24,7 +25,7 @@ from .models import (
     Stage,
     compound_current_project_refresh,
 )
-from .setup_services import Errors, _check_version, _dates, _money, _require_district, _stamp, _text
+from .setup_services import Errors, _check_version, _dates, _money, _require_district, _text
 
 if TYPE_CHECKING:
     from renovation.models import User
@@ -125,7 +126,7 @@ def project_create(
     errors = Errors()
     _validate_project(project, categories, errors)
     errors.raise_if_any()
-    _stamp(project, by, _("Project created"))
+    stamp(project, by=by, reason=_("Project created"))
     try:
         with transaction.atomic():
             project.save()
@@ -169,7 +170,7 @@ def project_update(
     _validate_project(locked, categories, errors)
     errors.raise_if_any()
     locked.version += 1
-    _stamp(locked, by, _text(reason) or _("Project set-up changed"))
+    stamp(locked, by=by, reason=_text(reason) or _("Project set-up changed"))
     locked.save()
     stale.mark_dirty(
         project_ids=[locked.pk],

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from programmes import stale
 from renovation.access import can_set_up_in_district, require
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 
 from .models import (
@@ -52,16 +53,6 @@ class Errors(dict):
     def raise_if_any(self) -> None:
         if self:
             raise ValidationError(dict(self))
-
-
-def _stamp(record: Any, by: User, reason: str = "") -> None:
-    if record.pk is None and hasattr(record, "created_by"):
-        record.created_by = by
-    if hasattr(record, "updated_by"):
-        record.updated_by = by
-    record._history_user = by
-    if reason:
-        record._change_reason = reason[:100]
 
 
 def _check_version(current: int, version: int | None) -> None:
@@ -186,7 +177,7 @@ def programme_create(
     errors = Errors()
     _validate_programme(programme, errors)
     errors.raise_if_any()
-    _stamp(programme, by, _("Programme created"))
+    stamp(programme, by=by, reason=_("Programme created"))
     programme.save()
     stale.mark_dirty(programme_ids=[programme.pk])
     return programme
@@ -218,7 +209,7 @@ def programme_update(
             )
     errors.raise_if_any()
     locked.version += 1
-    _stamp(locked, by, _text(reason) or _("Programme changed"))
+    stamp(locked, by=by, reason=_text(reason) or _("Programme changed"))
     locked.save()
     stale.mark_dirty(programme_ids=[locked.pk])
     return locked
@@ -258,7 +249,7 @@ def year_target_set(
         programme=programme, year=year
     )
     target.compounds, target.households, target.buildings = compounds, households, buildings or 0
-    _stamp(target, by, _("Yearly target set"))
+    stamp(target, by=by, reason=_("Yearly target set"))
     target.save()
     stale.mark_dirty(programme_ids=[programme.pk])
     return target
@@ -268,7 +259,7 @@ def year_target_set(
 def year_target_remove(*, target: YearTarget, by: User) -> None:
     programme = target.programme
     _require_district(by, programme.district_id)
-    target._history_user = by
+    stamp(target, by=by, reason=_("Yearly target removed"))
     target.delete()
     stale.mark_dirty(programme_ids=[programme.pk])
 
@@ -303,7 +294,7 @@ def local_target_set(
         programme=programme, year=year, street=street, area=area
     ).first() or LocalTarget(programme=programme, year=year, street=street, area=area)
     target.compounds, target.households = compounds, households
-    _stamp(target, by, _("Street or area target set"))
+    stamp(target, by=by, reason=_("Street or area target set"))
     target.save()
     stale.mark_dirty(
         programme_ids=[programme.pk],
@@ -317,7 +308,7 @@ def local_target_set(
 def local_target_remove(*, target: LocalTarget, by: User) -> None:
     _require_district(by, target.programme.district_id)
     street_id, area_id = target.street_id, target.area_id
-    target._history_user = by
+    stamp(target, by=by, reason=_("Street or area target removed"))
     target.delete()
     stale.mark_dirty(street_ids=[street_id], area_ids=[area_id])
 
@@ -352,6 +343,6 @@ def batch_set(
         programme=programme, name=name
     )
     batch.year, batch.sequence = year, sequence
-    _stamp(batch, by, _("Batch set"))
+    stamp(batch, by=by, reason=_("Batch set"))
     batch.save()
     return batch

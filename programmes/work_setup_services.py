@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes import dates, plausibility, stale
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 from renovation.warnings import PlausibilityWarning, confirm_or_raise, confirmed_reason
 
@@ -32,7 +33,6 @@ from .setup_services import (
     _dates,
     _money,
     _require_district,
-    _stamp,
     _text,
 )
 
@@ -155,7 +155,7 @@ def work_item_add(
     _validate_item(item, project, errors)
     errors.raise_if_any()
     confirmed = _household_warnings(item, project, confirm_warnings)
-    _stamp(item, by, confirmed_reason(reason or _("Work item added"), confirmed))
+    stamp(item, by=by, reason=confirmed_reason(reason or _("Work item added"), confirmed))
     try:
         with transaction.atomic():
             item.save()
@@ -194,7 +194,7 @@ def work_item_change(
     errors.raise_if_any()
     confirmed = _household_warnings(locked, project, confirm_warnings)
     locked.version += 1
-    _stamp(locked, by, confirmed_reason(reason or _("Work item changed"), confirmed))
+    stamp(locked, by=by, reason=confirmed_reason(reason or _("Work item changed"), confirmed))
     locked.save()
     project_progress_recompute(project=project, by=by)
     stale.mark_dirty(project_ids=[project.pk])
@@ -214,7 +214,7 @@ def work_item_remove(
     errors = Errors()
     reason = _reason_needed(project, reason, errors)
     errors.raise_if_any()
-    _stamp(locked, by, reason or _("Work item removed"))
+    stamp(locked, by=by, reason=reason or _("Work item removed"))
     try:
         with transaction.atomic():
             locked.delete()
@@ -308,7 +308,7 @@ def acceptance_record_save(
     if existing is not None:
         record.version += 1
     done = _("Acceptance recorded") if existing is None else _("Acceptance corrected")
-    _stamp(record, by, confirmed_reason(done, confirmed))
+    stamp(record, by=by, reason=confirmed_reason(done, confirmed))
     record.save()
     # Once accepted, the acceptance date is the completion date (完工); past snapshots follow.
     dates.project_completion_follow_acceptance(project=project, by=by)
@@ -386,7 +386,7 @@ def work_type_create(
     if not work_type.name_en:
         work_type.name_en = work_type.name_zh
     work_type.code = _district_code(district)
-    _stamp(work_type, by, _("District work type added"))
+    stamp(work_type, by=by, reason=_("District work type added"))
     try:
         with transaction.atomic():
             work_type.save()
@@ -414,7 +414,7 @@ def work_type_update(*, work_type: WorkType, by: User, **changes: Any) -> WorkTy
     errors.raise_if_any()
     if not locked.name_en:
         locked.name_en = locked.name_zh
-    _stamp(locked, by, _("District work type changed"))
+    stamp(locked, by=by, reason=_("District work type changed"))
     locked.save()
     return locked
 

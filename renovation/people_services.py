@@ -27,6 +27,7 @@ from renovation.api_keys import (
     ApiKey,
     issue_key,
 )
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 from renovation.models import User
 
@@ -34,11 +35,6 @@ from renovation.models import User
 # rather than imported.
 District = User._meta.get_field("district").related_model
 Street = User._meta.get_field("street").related_model
-
-
-def _stamp(record, *, by: User, reason: str) -> None:
-    record._history_user = by
-    record._change_reason = reason[:100]
 
 
 def _require_manager(by: User) -> None:
@@ -116,7 +112,7 @@ def _revoke_keys_of(user: User, *, by: User, reason: str) -> None:
         key.revoked_at = timezone.now()
         key.revoked_by = by
         key.revoke_reason = reason[:200]
-        _stamp(key, by=by, reason=reason)
+        stamp(key, by=by, reason=reason)
         key.save()
 
 
@@ -162,7 +158,7 @@ def user_create(
     )
     _check_password(password, user)
     user.set_password(password)
-    _stamp(user, by=by, reason=reason or _("Account created"))
+    stamp(user, by=by, reason=reason or _("Account created"))
     user.save()
     return user
 
@@ -204,7 +200,7 @@ def user_update(
     locked.phone = phone.strip()
     locked.version += 1
     reason = reason or (_("Role or scope changed") if rescoped else _("Details changed"))
-    _stamp(locked, by=by, reason=reason)
+    stamp(locked, by=by, reason=reason)
     locked.save()
     if rescoped:
         _revoke_keys_of(locked, by=by, reason=_("Holder's role or scope changed"))
@@ -232,7 +228,7 @@ def user_set_active(
         )
     locked.is_active = active
     locked.version += 1
-    _stamp(
+    stamp(
         locked,
         by=by,
         reason=reason or (_("Account reactivated") if active else _("Account deactivated")),
@@ -251,7 +247,7 @@ def user_password_reset(*, by: User, user: User, password: str, reason: str = ""
     _check_password(password, locked)
     locked.set_password(password)
     locked.version += 1
-    _stamp(locked, by=by, reason=reason or _("Password reset"))
+    stamp(locked, by=by, reason=reason or _("Password reset"))
     locked.save()
     return locked
 
@@ -321,7 +317,7 @@ def api_key_issue(
         name=name,
         permission=permission,
         expires_on=expires_on,
-        created_by=by,
+        by=by,
         district_id=district_id,
         city_id=city_id,
         reason=_("Key issued"),
@@ -343,7 +339,7 @@ def api_key_revoke(*, by: User, key: ApiKey, reason: str) -> ApiKey:
     locked.revoked_at = timezone.now()
     locked.revoked_by = by
     locked.revoke_reason = reason[:200]
-    _stamp(locked, by=by, reason=reason)
+    stamp(locked, by=by, reason=reason)
     locked.save()
     return locked
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from programmes import stale
 from programmes.models import Compound, Project, Stage
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 from renovation.validation import (
     PLAN_YEARS_AHEAD,
@@ -28,7 +29,7 @@ from ..models import (
 if TYPE_CHECKING:
     from renovation.models import User
 
-from ._common import CENT, _not_in_future, _project_of, _require_street, _stamp, _text
+from ._common import CENT, _not_in_future, _project_of, _require_street, _text
 
 # --- After the works -----------------------------------------------------------------------
 
@@ -79,7 +80,7 @@ def satisfaction_record(
         dissatisfied=dissatisfied,
         notes=_text(notes),
     )
-    _stamp(survey, by)
+    stamp(survey, by=by)
     survey.save()
     stale.mark_dirty(project_ids=[survey.project_id])
     return survey
@@ -124,7 +125,7 @@ def long_term_management_record(
         decided_by=decided_by,
         notes=_text(notes),
     )
-    _stamp(arrangement, by)
+    stamp(arrangement, by=by)
     arrangement.save()
     stale.mark_dirty(compound_ids=[arrangement.compound_id])
     return arrangement
@@ -175,7 +176,7 @@ def fund_collection_record(
     record.amount_collected = amount_collected
     if existing is not None:
         record.version += 1
-    _stamp(record, by)
+    stamp(record, by=by)
     record.save()
     stale.mark_dirty(project_ids=[record.project_id])
     return record

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import Project
+from renovation.audit import stamp
 from renovation.validation import (
     PLAN_YEARS_AHEAD,
     date_range_errors,
@@ -24,7 +25,7 @@ from ..models import (
 if TYPE_CHECKING:
     from renovation.models import User
 
-from ._common import _check_version, _require_street, _require_street_or_district, _stamp, _text
+from ._common import _check_version, _require_street, _require_street_or_district, _text
 
 # --- Disclosure ----------------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ def disclosure_create(
         published=bool(published),
         published_at=timezone.now() if published else None,
     )
-    _stamp(disclosure, by)
+    stamp(disclosure, by=by)
     disclosure.save()
     return disclosure
 
@@ -137,7 +138,7 @@ def disclosure_update(
         locked.published_at = timezone.now()
     locked.published = bool(published)
     locked.version += 1
-    _stamp(locked, by)
+    stamp(locked, by=by)
     locked.save()
     return locked
 

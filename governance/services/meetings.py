@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from programmes import stale
 from programmes.models import Building, Compound, Project
+from renovation.audit import stamp
 from renovation.uploads import check_minutes
 
 from ..models import (
@@ -29,7 +30,6 @@ from ._common import (
     _project_of,
     _require_street,
     _scope_fields,
-    _stamp,
     _text,
 )
 
@@ -63,7 +63,7 @@ def meeting_minutes_attach(*, meeting: Meeting, by: User, minutes: UploadedFile)
     replaced = locked.minutes.name if locked.minutes else ""
     locked.minutes = _checked_minutes(minutes)
     locked.full_clean(exclude=[f.name for f in Meeting._meta.fields if f.name != "minutes"])
-    _stamp(locked, by, reason=_("Minutes uploaded"))
+    stamp(locked, by=by, reason=_("Minutes uploaded"))
     locked.save()
     if replaced and replaced != locked.minutes.name:
         storage = locked.minutes.storage
@@ -113,7 +113,7 @@ def meeting_record(
     if minutes is not None:
         meeting.minutes = _checked_minutes(minutes)
         meeting.full_clean(exclude=[f.name for f in Meeting._meta.fields if f.name != "minutes"])
-    _stamp(meeting, by)
+    stamp(meeting, by=by)
     meeting.save()
     stale.mark_dirty(compound_ids=[meeting.compound_id])
     return meeting
@@ -174,7 +174,7 @@ def opinion_survey_record(
         scope_label=_text(scope_label)[:128],
         **numbers,
     )
-    _stamp(survey, by)
+    stamp(survey, by=by)
     survey.save()
     stale.mark_dirty(project_ids=[survey.project_id])
     return survey

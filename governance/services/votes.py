@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from programmes import stale
 from programmes.models import Building, Compound, Project
+from renovation.audit import stamp
 
 from .. import ballots as ballot_sheet
 from ..models import (
@@ -35,7 +36,6 @@ from ._common import (
     _project_of,
     _require_street,
     _scope_fields,
-    _stamp,
     _text,
 )
 
@@ -86,7 +86,7 @@ def owner_vote_create(
         eligible_owners=eligible_owners,
         eligible_area=eligible_area,
     )
-    _stamp(vote, by)
+    stamp(vote, by=by)
     vote.save()
     return vote
 
@@ -206,7 +206,7 @@ def owner_vote_tally(
     locked.oppose_area = oppose_area
     locked.tally_method = OwnerVote.TallyMethod.TOTALS
     locked.version += 1
-    _stamp(locked, by, reason=_("Tally entered as totals"))
+    stamp(locked, by=by, reason=_("Tally entered as totals"))
     locked.save()
     stale.mark_dirty(compound_ids=[locked.compound_id])
     return locked
@@ -252,9 +252,9 @@ def owner_vote_import_ballots(
     locked.oppose_area = sheet.area_choosing(Ballot.Choice.OPPOSE)
     locked.tally_method = OwnerVote.TallyMethod.BALLOTS
     locked.version += 1
-    _stamp(
+    stamp(
         locked,
-        by,
+        by=by,
         reason=_("%(n)s ballots imported from %(file)s")
         % {"n": len(sheet.rows), "file": upload.name},
     )
