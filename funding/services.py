@@ -23,7 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import Batch, Programme, Project, WorkItem
-from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.access import (
+    can_approve_in_district,
+    can_manage_programme_money,
+    can_write_line,
+    can_write_project_money,
+    require,
+)
 from renovation.audit import stamp
 from renovation.errors import ConflictError
 from renovation.validation import date_range_errors, plain_decimal
@@ -47,29 +53,6 @@ if TYPE_CHECKING:
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e14")  # max_digits=16 with two decimal places
-
-
-# --- Permissions (pages use the same rules to show or hide their buttons) ------------------
-
-
-def can_write_project_money(user: User, project: Project) -> bool:
-    """Street officers book their street's project money; the district books any of its own."""
-    street = project.compound.street
-    return can_file_street_records(user, street.pk) or can_approve_in_district(
-        user, street.district_id
-    )
-
-
-def can_write_line(user: User, commitment: Commitment, project: Project | None) -> bool:
-    """Who may book receipts and expenditures on a line (a commitment and its project)."""
-    if project is not None:
-        return can_write_project_money(user, project)
-    return can_approve_in_district(user, commitment.programme.district_id)
-
-
-def can_manage_programme_money(user: User, programme: Programme) -> bool:
-    """Programme-level money (a district bond issue) and its allocation are district business."""
-    return can_approve_in_district(user, programme.district_id)
 
 
 # --- Input checks --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from programmes.models import Programme, Project
 from programmes.selectors import ScopeNotFound
 from programmes.views import run_service
+from renovation import access
 from renovation.access import can_approve_in_district, require
 
 from . import selectors, services
@@ -83,7 +84,7 @@ def project_funding(request: HttpRequest, pk: int) -> HttpResponse:
             "expenditures": selectors.project_expenditures(user=user, project=project),
             "mix": selectors.funding_mix(user=user, scope=selectors.FundingScope(project=project)),
             "unit": chosen_unit(request),
-            "can_write": services.can_write_project_money(user, project),
+            "can_write": access.can_write_project_money(user, project),
             "can_approve": can_approve_in_district(user, project.programme.district_id),
         },
     )
@@ -93,7 +94,7 @@ def project_funding(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    require(services.can_write_project_money(request.user, project))
+    require(access.can_write_project_money(request.user, project))
     form = CommitmentForm(request.POST or None, programme=project.programme, project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -132,7 +133,7 @@ def _programme(request: HttpRequest, pk: int) -> Programme:
 def programme_funding(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     require(
-        services.can_manage_programme_money(request.user, programme)
+        access.can_manage_programme_money(request.user, programme)
         or _reads_district(request, programme)
     )
     return render(
@@ -143,7 +144,7 @@ def programme_funding(request: HttpRequest, pk: int) -> HttpResponse:
             "commitments": selectors.programme_commitments(user=request.user, programme=programme),
             "rules": ContributionRule.objects.filter(programme=programme),
             "unit": chosen_unit(request),
-            "can_manage": services.can_manage_programme_money(request.user, programme),
+            "can_manage": access.can_manage_programme_money(request.user, programme),
         },
     )
 
@@ -158,7 +159,7 @@ def _reads_district(request: HttpRequest, programme: Programme) -> bool:
 @require_http_methods(["GET", "POST"])
 def programme_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
-    require(services.can_manage_programme_money(request.user, programme))
+    require(access.can_manage_programme_money(request.user, programme))
     form = CommitmentForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -202,9 +203,9 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": chosen_unit(request),
             "can_approve": can_approve_in_district(user, commitment.programme.district_id)
             and commitment.status == commitment.Status.PLANNED,
-            "can_write": services.can_write_line(user, commitment, project),
+            "can_write": access.can_write_line(user, commitment, project),
             "can_allocate": commitment.is_programme_level
-            and services.can_manage_programme_money(user, commitment.programme),
+            and access.can_manage_programme_money(user, commitment.programme),
             "approve_form": VersionedForm(initial={"version": commitment.version}),
         },
     )
@@ -258,7 +259,7 @@ def _line(request: HttpRequest, pk: int):
 
 def _record(request: HttpRequest, pk: int, *, form_class, service, title: str):
     commitment, project = _line(request, pk)
-    require(services.can_write_line(request.user, commitment, project))
+    require(access.can_write_line(request.user, commitment, project))
     kwargs = {"project": project} if form_class is ExpenditureForm else {}
     status = 200
     if request.method == "POST":
@@ -328,7 +329,7 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
         commitment = selectors.commitment_detail(user=request.user, pk=pk)
     except ObjectDoesNotExist:
         raise Http404 from None
-    require(services.can_manage_programme_money(request.user, commitment.programme))
+    require(access.can_manage_programme_money(request.user, commitment.programme))
     if not commitment.is_programme_level:
         raise Http404
     projects = (

@@ -293,10 +293,7 @@ def api_key_issue(
         errors["name"] = [_("This holder already has an active key of this name.")]
     if permission not in ApiKey.Permission.values:
         errors["permission"] = [_("Choose what the key may do.")]
-    elif permission == ApiKey.Permission.WRITE_PROGRESS and owner.role not in (
-        User.Role.STREET_OFFICER,
-        User.Role.DISTRICT_OFFICIAL,
-    ):
+    elif permission == ApiKey.Permission.WRITE_PROGRESS and not access.may_hold_progress_key(owner):
         errors["permission"] = [
             _("Only keys of street officers and district officials may file progress.")
         ]

@@ -34,7 +34,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes import imports
 from programmes.models import Area, District, Programme, Street
-from renovation.access import can_approve_in_district
+from renovation.access import can_approve_in_district, can_import_census
 from renovation.xlsx import Column, Table, csv_lines, unit_or_default, write_workbook
 
 from .exports import jobs, periodic, returns
@@ -116,8 +116,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "month": today.month,
             "month_value": today.strftime("%Y-%m"),
             "today": today,
-            "can_import": user.is_superuser
-            or (user.role == user.Role.DISTRICT_OFFICIAL and user.district_id is not None),
+            "can_import": can_import_census(user),
             "jobs": list(ExportJob.objects.filter(user=user)[:5]),
         },
     )

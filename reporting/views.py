@@ -10,6 +10,7 @@ from django.utils import timezone
 from funding.selectors import dashboard_funding_panel
 from governance.selectors import dashboard_governance_panel
 from programmes import selectors
+from renovation.access import can_request_recompute
 
 from .notifications.selectors import dashboard_reminders
 from .rollups import selectors as rollups
@@ -68,6 +69,6 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
             "rollup_failure": rollups.last_failure(user=user),
             "reminders": dashboard_reminders(user=user),
-            "can_recompute": rollups.can_request_recompute(user),
+            "can_recompute": can_request_recompute(user),
         },
     )

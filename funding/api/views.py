@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from funding import filters, selectors, services
 from funding.models import Commitment, ContributionRule
 from programmes.models import Batch, Programme, Project, WorkItem
+from renovation import access
 from renovation.access import can_approve_in_district, require
 from renovation.api.schema import ERRORS
 from renovation.api.views import (
@@ -148,7 +149,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
                 data["project"],
             )
             require(
-                services.can_write_project_money(user, project),
+                access.can_write_project_money(user, project),
                 _("Only the street office in charge or the district plans this project's money."),
             )
             rule = _choice(
@@ -163,7 +164,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
                 Programme.objects.visible_to(user).select_related("district"), data["programme"]
             )
             require(
-                services.can_manage_programme_money(user, programme),
+                access.can_manage_programme_money(user, programme),
                 _("Programme-level money is planned by the district's officials."),
             )
             if data["rule"] is not None:
@@ -237,7 +238,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
     def allocations(self, request: Request, pk: str | None = None) -> Response:
         commitment = self.get_object()
         require(
-            services.can_manage_programme_money(request.user, commitment.programme),
+            access.can_manage_programme_money(request.user, commitment.programme),
             _("Programme-level money is allocated by the district's officials."),
         )
         data = validated(api.AllocationInput, request)
@@ -307,7 +308,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         data = validated(api.ReceiptInput, request)
         commitment, project = self._line(request, pk, data["project"])
         require(
-            services.can_write_line(request.user, commitment, project),
+            access.can_write_line(request.user, commitment, project),
             _("You may not record money for this line."),
         )
         receipt = services.receipt_record(
@@ -357,7 +358,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         data = validated(api.ExpenditureInput, request)
         commitment, project = self._line(request, pk, data["project"])
         require(
-            services.can_write_line(request.user, commitment, project),
+            access.can_write_line(request.user, commitment, project),
             _("You may not record spending for this line."),
         )
         work_item = _choice(

@@ -3,7 +3,7 @@
 Sheets: compounds, projects, work items, funding lines, governance per compound and committee
 members. Every sheet is read with a fixed number of queries (a streamed main query plus grouped
 aggregates keyed by id), whatever the number of rows. Names and phone numbers of committee
-members are masked for readers who may not see personal data (governance.masking).
+members are masked for readers who may not see personal data (renovation.access).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from funding.models import Allocation, Commitment, Expenditure, Kind, Receipt, SubType
-from governance.masking import can_see_personal_data, mask_name, mask_phone
+from governance.masking import mask_name, mask_phone
 from governance.models import (
     CommitteeMember,
     Meeting,
@@ -28,6 +28,7 @@ from governance.models import (
     SatisfactionSurvey,
     Suggestion,
 )
+from renovation.access import can_see_personal_data
 from renovation.xlsx import Column, Table, money, ratio, unit_label
 
 from .scope import LedgerScope

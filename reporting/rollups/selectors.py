@@ -31,6 +31,7 @@ from programmes.models import (
     WorkType,
 )
 from programmes.selectors import Dashboard, StreetRow, YearFigures
+from renovation.access import can_request_recompute, reads_whole_instance
 from renovation.models import ScopeKind
 
 from ..models import RollupRun, ScopeSnapshot
@@ -60,7 +61,7 @@ def scope_of(user: User) -> tuple[str, int] | None:
         return ScopeKind.CITY, user.city_id
     if user.province_id:
         return ScopeKind.PROVINCE, user.province_id
-    if user.role in (user.Role.CITY_VIEWER, user.Role.API_CLIENT):
+    if reads_whole_instance(user):
         return ScopeKind.ALL, 0
     return None
 
@@ -309,7 +310,7 @@ def statistics_from_snapshot(
 def last_failure(*, user: User) -> RollupRun | None:
     """The latest finished rollup run if it failed, for district officials and administrators
     (who can do something about it): figures may be out of date until a run succeeds."""
-    if not (user.is_superuser or user.role == user.Role.DISTRICT_OFFICIAL):
+    if not can_request_recompute(user):
         return None
     latest = (
         RollupRun.objects.filter(status__in=[RollupRun.Status.SUCCEEDED, RollupRun.Status.FAILED])
@@ -317,10 +318,6 @@ def last_failure(*, user: User) -> RollupRun | None:
         .first()
     )
     return latest if latest is not None and latest.status == RollupRun.Status.FAILED else None
-
-
-def can_request_recompute(user: User) -> bool:
-    return user.is_superuser or user.role == user.Role.DISTRICT_OFFICIAL
 
 
 def rollup_run_for(*, user: User, pk: int) -> RollupRun:

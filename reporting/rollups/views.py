@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from programmes.models import SiteProblem
+from renovation.access import can_request_recompute
 from renovation.models import ScopeKind
 
 from ..models import RollupRun
@@ -41,7 +42,7 @@ def scope_statistics(request: HttpRequest, kind: str, pk: int = 0) -> HttpRespon
     context = {
         "scope": scope,
         "snapshot": snapshot,
-        "can_recompute": selectors.can_request_recompute(request.user),
+        "can_recompute": can_request_recompute(request.user),
     }
     if snapshot is not None:
         problems = SiteProblem.objects.select_related(
@@ -77,7 +78,7 @@ def scope_statistics(request: HttpRequest, kind: str, pk: int = 0) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def recompute(request: HttpRequest) -> HttpResponse:
     """District officials start a full recompute of every scope and follow its progress."""
-    if not selectors.can_request_recompute(request.user):
+    if not can_request_recompute(request.user):
         raise PermissionDenied(_("Only district officials can recompute the statistics."))
     if request.method == "POST":
         run = services.rollup_full_request(by=request.user)
