@@ -14,6 +14,7 @@ from funding import stale
 from programmes.models import Programme
 from renovation.access import can_set_up_in_district, require
 from renovation.audit import stamp
+from renovation.validation import checked
 
 from .models import ContributionRule, Kind, SubType, subtypes_of
 
@@ -67,7 +68,7 @@ def contribution_rule_set(
     rule = ContributionRule.objects.filter(programme=programme, name=name).first()
     if rule is None:
         rule = ContributionRule(programme=programme, name=name)
-    rule.sub_type, rule.basis, rule.rate, rule.year = sub_type, basis, rate, year
+    rule.sub_type, rule.basis, rule.rate, rule.year = sub_type, basis, checked(rate), year
     stamp(rule, by=by, reason=_("Contribution rule set"))
     rule.save()
     stale.mark_dirty(programme_ids=[programme.pk])

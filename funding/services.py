@@ -13,8 +13,9 @@ double-counting these records must prevent, so the second is told and nothing is
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,7 +33,7 @@ from renovation.access import (
 )
 from renovation.audit import stamp
 from renovation.errors import ConflictError
-from renovation.validation import date_range_errors, plain_decimal
+from renovation.validation import checked, date_range_errors, plain_decimal
 
 from . import stale
 from .models import (
@@ -50,6 +51,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from renovation.models import User
+
+T = TypeVar("T")
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e14")  # max_digits=16 with two decimal places
@@ -90,6 +93,16 @@ def check_not_future(day: dt.date | None, *, field: str) -> dt.date:
     if errors:
         raise ValidationError(errors)
     return day
+
+
+def _collect(errors: dict[str, list[str]], check: Callable[[], T]) -> T | None:
+    """What `check` returns, or None with its field errors added to `errors`."""
+    try:
+        return check()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+        return None
 
 
 def _check_kind(kind: str | None, sub_type: str) -> str:
@@ -200,16 +213,8 @@ def commitment_create(
         raise ValidationError(_("Say which project or programme the money is for."))
 
     errors: dict[str, list[str]] = {}
-    checked: dict[str, object] = {}
-    for key, check in (
-        ("amount", lambda: parse_amount(amount)),
-        ("kind", lambda: _check_kind(kind, sub_type)),
-    ):
-        try:
-            checked[key] = check()
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                errors.setdefault(name, []).extend(messages)
+    value = _collect(errors, lambda: parse_amount(amount))
+    source_kind = _collect(errors, lambda: _check_kind(kind, sub_type))
     # Money is budgeted a year ahead at the earliest, and some arrives after completion
     # (青羊 applied for municipal funds once projects were finished).
     first, last = programme.start_year - 1, programme.end_year + 3
@@ -237,7 +242,7 @@ def commitment_create(
 
     source = funding_source_ensure(
         district_id=programme.district_id,
-        kind=checked["kind"],
+        kind=checked(source_kind),
         sub_type=sub_type,
         funder=funder,
         by=by,
@@ -247,8 +252,8 @@ def commitment_create(
         programme=programme,
         project=project,
         batch=batch,
-        year=year,
-        amount=checked["amount"],
+        year=checked(year),
+        amount=checked(value),
         rule=rule,
         reference=(reference or "").strip()[:160],
         note=(note or "").strip(),
@@ -425,8 +430,8 @@ def receipt_record(
     receipt = Receipt(
         commitment=locked,
         project=line_project,
-        amount=value,
-        received_on=received_on,
+        amount=checked(value),
+        received_on=checked(received_on),
         over_reason=over_reason,
         note=(note or "").strip(),
     )
@@ -485,8 +490,8 @@ def expenditure_record(
     expenditure = Expenditure(
         commitment=locked,
         project=line_project,
-        amount=value,
-        spent_on=spent_on,
+        amount=checked(value),
+        spent_on=checked(spent_on),
         work_item=work_item,
         payee=(payee or "").strip()[:160],
         note=(note or "").strip(),

@@ -10,7 +10,7 @@ Plausible-but-odd figures are warnings to confirm (renovation/warnings.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -38,6 +38,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from renovation.models import User
+
+M = TypeVar("M", bound=models.Model)
 
 COMPOUND_FIELDS = (
     "code",
@@ -82,14 +84,14 @@ def _name(value: str, field: str = "name") -> str:
     return value
 
 
-def _check_version(record: models.Model, version: int | None) -> None:
+def _check_version(record: Compound | Building, version: int | None) -> None:
     if version is not None and record.version != version:
         raise ConflictError()
 
 
-def _locked(model: type[models.Model], pk: int) -> Any:
+def _locked(model: type[M], pk: int) -> M:
     """The row, locked; a row deleted meanwhile (a merged compound) is a conflict."""
-    record = model.objects.select_for_update().filter(pk=pk).first()
+    record = model._default_manager.select_for_update().filter(pk=pk).first()
     if record is None:
         raise ConflictError(
             _(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from renovation.access import can_enter_historical_record, require
 from renovation.audit import stamp
 from renovation.errors import ConflictError
+from renovation.validation import checked
 
 from . import dates, services
 from .gates import hook
@@ -226,13 +227,15 @@ def project_historical_record_enter(
             _acceptance_save(
                 project=project,
                 by=by,
-                accepted_on=accepted_on,
+                accepted_on=checked(accepted_on),
                 residents_present=residents_present or 0,
                 participants=participants,
                 reason=reason,
             )
         if stage == Stage.ACCEPTED and parsed:
-            _report_file(project=project, by=by, day=quantities_on, values=parsed, note=waiver)
+            _report_file(
+                project=project, by=by, day=checked(quantities_on), values=parsed, note=waiver
+            )
             parsed = {}
         services.project_stage_transition(
             project=project,
@@ -243,7 +246,7 @@ def project_historical_record_enter(
             waiver_reason=reason,
         )
     if parsed:
-        _report_file(project=project, by=by, day=quantities_on, values=parsed, note=waiver)
+        _report_file(project=project, by=by, day=checked(quantities_on), values=parsed, note=waiver)
     _money_enter(project=project, by=by, rows=money)
     project.refresh_from_db()
     return project

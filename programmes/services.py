@@ -8,7 +8,7 @@ or `ConflictError` for a stale form. Pages, API and commands all call these.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -208,7 +208,7 @@ def _gate_handed_over(project: Project) -> GateResult:
     return check(project, GateResult()) if check else GateResult()
 
 
-FORWARD_GATES = {
+FORWARD_GATES: dict[str, Callable[[Project], GateResult]] = {
     Stage.CONSULTATION: _gate_consultation,
     Stage.DESIGN: _gate_design,
     Stage.APPROVED: _gate_approved,

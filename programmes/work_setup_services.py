@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from programmes import dates, plausibility, stale
 from renovation.audit import stamp
 from renovation.errors import ConflictError
+from renovation.validation import checked
 from renovation.warnings import PlausibilityWarning, confirm_or_raise, confirmed_reason
 
 from .models import AcceptanceRecord, Category, District, Project, Stage, WorkItem, WorkType
@@ -73,7 +74,15 @@ ITEM_FIELDS = (
 )
 
 
-def _validate_item(item: WorkItem, project: Project, errors: Errors) -> None:
+def _validate_item(
+    item: WorkItem,
+    project: Project,
+    errors: Errors,
+    *,
+    quantity: Decimal | None,
+    budget: Decimal | None,
+) -> None:
+    """Every field's error; `quantity` and `budget` are checked before they reach a new item."""
     work_type = item.work_type
     if work_type is None:
         errors.add("work_type", _("Choose a work type."))
@@ -82,7 +91,6 @@ def _validate_item(item: WorkItem, project: Project, errors: Errors) -> None:
         or not work_type.is_active
     ):
         errors.add("work_type", _("Choose a work type of the catalogue or of your district."))
-    quantity = item.planned_quantity
     if (
         quantity is None
         or not quantity.is_finite()
@@ -94,7 +102,7 @@ def _validate_item(item: WorkItem, project: Project, errors: Errors) -> None:
             "planned_quantity",
             _("Enter the planned quantity, more than zero, with at most two decimals."),
         )
-    _money(errors, "budget", item.budget)
+    _money(errors, "budget", budget)
     item.description = _text(item.description)
     if len(item.description) > 255:
         errors.add("description", _("Write at most %(n)s characters.") % {"n": 255})
@@ -147,13 +155,12 @@ def work_item_add(
         project=project,
         work_type=work_type,
         description=description,
-        planned_quantity=planned_quantity,
-        budget=budget,
         planned_start=planned_start,
         planned_end=planned_end,
     )
-    _validate_item(item, project, errors)
+    _validate_item(item, project, errors, quantity=planned_quantity, budget=budget)
     errors.raise_if_any()
+    item.planned_quantity, item.budget = checked(planned_quantity), checked(budget)
     confirmed = _household_warnings(item, project, confirm_warnings)
     stamp(item, by=by, reason=confirmed_reason(reason or _("Work item added"), confirmed))
     try:
@@ -190,7 +197,7 @@ def work_item_change(
     reason = _reason_needed(project, reason, errors)
     for field, value in changes.items():
         setattr(locked, field, value)
-    _validate_item(locked, project, errors)
+    _validate_item(locked, project, errors, quantity=locked.planned_quantity, budget=locked.budget)
     errors.raise_if_any()
     confirmed = _household_warnings(locked, project, confirm_warnings)
     locked.version += 1
@@ -300,8 +307,8 @@ def acceptance_record_save(
         confirmed=confirm_warnings,
     )
     record = existing or AcceptanceRecord(project=project)
-    record.accepted_on = accepted_on
-    record.residents_present = residents_present
+    record.accepted_on = checked(accepted_on)
+    record.residents_present = checked(residents_present)
     record.participants = participants
     record.passed = bool(passed)
     record.notes = notes

@@ -8,7 +8,7 @@ so an object outside the user's scope simply does not exist for them (404, never
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -40,7 +40,7 @@ class ScopedQuerySet(models.QuerySet):
         "city": "street__district__city",
     }
 
-    def visible_to(self, user: User | None) -> ScopedQuerySet:
+    def visible_to(self, user: User | None) -> Self:
         return self.filter(scope_q(user, self.scope_paths))
 
 

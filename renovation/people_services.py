@@ -9,6 +9,7 @@ history (django-simple-history) with who and why, so the audit trail lists it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -32,9 +33,12 @@ from renovation.errors import ConflictError
 from renovation.models import User
 
 # The geography lives in programmes (a layer above): reached through the user's own relations
-# rather than imported.
-District = User._meta.get_field("district").related_model
-Street = User._meta.get_field("street").related_model
+# rather than imported (the type checker reads the models themselves).
+if TYPE_CHECKING:
+    from programmes.models import District, Street
+else:
+    District = User._meta.get_field("district").related_model
+    Street = User._meta.get_field("street").related_model
 
 
 def _require_manager(by: User) -> None:
@@ -92,7 +96,10 @@ def _scope(
             )
         if district is None:
             raise ValidationError({"district": _("Choose the district.")})
-    district_id = street.district_id if street is not None else district.pk
+    # Every role above stores a street or a district.
+    district_id = (
+        street.district_id if street is not None else district.pk if district is not None else None
+    )
     if not access.may_scope_to_district(by, district_id):
         raise ValidationError(
             {"district": _("You can only give a scope inside your own district.")}
@@ -257,11 +264,11 @@ def user_password_reset(*, by: User, user: User, password: str, reason: str = ""
 
 def _key_scope(owner: User) -> tuple[int | None, int | None]:
     """(district id, city id) where a key of `owner` is issued."""
-    if owner.street_id:
+    if owner.street is not None:
         district = owner.street.district
         return district.pk, district.city_id
-    if owner.district_id:
-        return owner.district_id, owner.district.city_id
+    if owner.district is not None:
+        return owner.district.pk, owner.district.city_id
     return None, owner.city_id
 
 

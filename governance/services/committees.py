@@ -17,6 +17,7 @@ from renovation.access import can_file_street_records, require
 from renovation.audit import stamp
 from renovation.validation import (
     PLAN_YEARS_AHEAD,
+    checked,
     date_range_errors,
     is_visibly_empty,
 )
@@ -72,7 +73,7 @@ def committee_create(
         area_id=compound.area_id,
         kind=kind,
         name=name[:128],
-        formed_on=formed_on,
+        formed_on=checked(formed_on),
         term_ends_on=term_ends_on,
         headcount=max(headcount or 0, 0),
         notes=_text(notes),
@@ -117,7 +118,7 @@ def committee_update(
         raise ValidationError(errors)
     locked.kind = kind
     locked.name = name[:128]
-    locked.formed_on = formed_on
+    locked.formed_on = checked(formed_on)
     locked.term_ends_on = term_ends_on
     locked.headcount = headcount
     locked.notes = _text(notes)

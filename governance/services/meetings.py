@@ -14,6 +14,7 @@ from programmes import stale
 from programmes.models import Building, Compound, Project
 from renovation.audit import stamp
 from renovation.uploads import check_minutes
+from renovation.validation import checked
 
 from ..models import (
     Meeting,
@@ -53,7 +54,7 @@ def meeting_minutes_attach(*, meeting: Meeting, by: User, minutes: UploadedFile)
     must not linger (the history keeps the old name; downloading it is a 404)."""
     _require_street(by, meeting.compound)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if minutes.size > MINUTES_MAX_BYTES:
+    if (minutes.size or 0) > MINUTES_MAX_BYTES:
         raise ValidationError(
             {
                 "minutes": _("The minutes must be smaller than %(size)s MB.")
@@ -94,7 +95,7 @@ def meeting_record(
         errors["attendance"] = [_("Enter how many residents attended.")]
     if not _text(topics):
         errors["topics"] = [_("Say what the meeting discussed.")]
-    if minutes is not None and minutes.size > MINUTES_MAX_BYTES:
+    if minutes is not None and (minutes.size or 0) > MINUTES_MAX_BYTES:
         errors["minutes"] = [
             _("The minutes must be smaller than %(size)s MB.")
             % {"size": MINUTES_MAX_BYTES // (1024 * 1024)}
@@ -105,8 +106,8 @@ def meeting_record(
         compound=compound,
         project=project,
         kind=kind,
-        held_on=held_on,
-        attendance=attendance,
+        held_on=checked(held_on),
+        attendance=checked(attendance),
         topics=_text(topics),
         resolutions=_text(resolutions),
     )
@@ -167,7 +168,7 @@ def opinion_survey_record(
         raise ValidationError(errors)
     survey = OpinionSurvey(
         project=project,
-        held_on=held_on,
+        held_on=checked(held_on),
         scope_kind=scope_kind,
         building=building,
         unit=unit,

@@ -91,8 +91,8 @@ def compounds_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 c.code or "",
                 c.street.district.name,
                 c.street.name,
-                c.community.name if c.community_id else "",
-                c.area.name if c.area_id else "",
+                c.community.name if c.community else "",
+                c.area.name if c.area else "",
                 c.name,
                 c.address,
                 c.year_built,
@@ -185,7 +185,7 @@ def projects_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 c.code or "",
                 str(p),
                 p.programme.name,
-                p.batch.name if p.batch_id else "",
+                p.batch.name if p.batch else "",
                 p.year,
                 p.get_category_display(),
                 p.get_stage_display(),
@@ -242,11 +242,8 @@ def work_items_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
         for item in items.iterator(chunk_size=CHUNK):
             p = item.project
             c = p.compound
-            completion = (
-                min(ratio(item.completed_quantity, item.planned_quantity), Decimal(1))
-                if item.planned_quantity
-                else None
-            )
+            share = ratio(item.completed_quantity, item.planned_quantity)
+            completion = min(share, Decimal(1)) if share is not None else None
             yield [
                 c.street.district.name,
                 c.street.name,
@@ -562,7 +559,7 @@ def members_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
             yield [
                 street.district.name,
                 street.name,
-                committee.compound.name if committee.compound_id else "",
+                committee.compound.name if committee.compound else "",
                 committee.name,
                 m.get_role_display(),
                 m.name if personal else mask_name(m.name),

@@ -141,9 +141,10 @@ def responsible_users(items: Iterable[Due]) -> tuple[dict[int, list[User]], dict
         responsible_users_q(street_ids=streets, district_ids=districts)
     )
     for user in users.order_by("id"):
-        if is_street_officer(user):
+        # responsible_users_q finds street officers by their street, officials by district.
+        if is_street_officer(user) and user.street_id is not None:
             by_street[user.street_id].append(user)
-        else:
+        elif user.district_id is not None:
             by_district[user.district_id].append(user)
     return by_street, by_district
 
