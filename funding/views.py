@@ -18,6 +18,7 @@ from programmes.selectors import ScopeNotFound
 from programmes.views import run_service
 from renovation import access
 from renovation.access import can_approve_in_district, require
+from renovation.http import AuthedHttpRequest
 
 from . import selectors, services
 from .forms import AllocationForm, CommitmentForm, ExpenditureForm, ReceiptForm, VersionedForm
@@ -36,7 +37,7 @@ def chosen_unit(request: HttpRequest) -> str:
     return unit_or_default(request.session.get(UNIT_SESSION_KEY))
 
 
-def _scope(request: HttpRequest) -> selectors.FundingScope:
+def _scope(request: AuthedHttpRequest) -> selectors.FundingScope:
     try:
         return selectors.funding_scope_resolve(user=request.user, params=request.GET)
     except ScopeNotFound:
@@ -44,7 +45,7 @@ def _scope(request: HttpRequest) -> selectors.FundingScope:
 
 
 @login_required
-def mix(request: HttpRequest) -> HttpResponse:
+def mix(request: AuthedHttpRequest) -> HttpResponse:
     scope = _scope(request)
     unit = chosen_unit(request)
     report = selectors.funding_mix(user=request.user, scope=scope)
@@ -63,7 +64,7 @@ def mix(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _project(request: HttpRequest, pk: int) -> Project:
+def _project(request: AuthedHttpRequest, pk: int) -> Project:
     try:
         return selectors.project_for_funding(user=request.user, pk=pk)
     except Project.DoesNotExist:
@@ -71,7 +72,7 @@ def _project(request: HttpRequest, pk: int) -> Project:
 
 
 @login_required
-def project_funding(request: HttpRequest, pk: int) -> HttpResponse:
+def project_funding(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     user = request.user
     return render(
@@ -92,7 +93,7 @@ def project_funding(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def project_commitment_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     require(access.can_write_project_money(request.user, project))
     form = CommitmentForm(request.POST or None, programme=project.programme, project=project)
@@ -122,7 +123,7 @@ def project_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _programme(request: HttpRequest, pk: int) -> Programme:
+def _programme(request: AuthedHttpRequest, pk: int) -> Programme:
     try:
         return Programme.objects.visible_to(request.user).select_related("district").get(pk=pk)
     except Programme.DoesNotExist:
@@ -130,7 +131,7 @@ def _programme(request: HttpRequest, pk: int) -> Programme:
 
 
 @login_required
-def programme_funding(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_funding(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     require(
         access.can_manage_programme_money(request.user, programme)
@@ -149,7 +150,7 @@ def programme_funding(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _reads_district(request: HttpRequest, programme: Programme) -> bool:
+def _reads_district(request: AuthedHttpRequest, programme: Programme) -> bool:
     """City viewers and auditors read programme-level money; street officers do not."""
     user = request.user
     return not (user.street_id and not user.is_superuser)
@@ -157,7 +158,7 @@ def _reads_district(request: HttpRequest, programme: Programme) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_commitment_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     require(access.can_manage_programme_money(request.user, programme))
     form = CommitmentForm(request.POST or None, programme=programme)
@@ -188,7 +189,7 @@ def programme_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         commitment = selectors.commitment_detail(user=request.user, pk=pk)
     except ObjectDoesNotExist:
@@ -213,7 +214,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def commitment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         commitment = selectors.commitment_detail(user=request.user, pk=pk)
     except ObjectDoesNotExist:
@@ -232,18 +233,18 @@ def commitment_approve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Commitment approved."))
             return redirect(_back(request, commitment))
     for error in form.non_field_errors():
-        messages.error(request, error)
+        messages.error(request, str(error))  # ErrorList yields each message as a string
     return redirect(_back(request, commitment))
 
 
-def _back(request: HttpRequest, commitment) -> str:
+def _back(request: AuthedHttpRequest, commitment) -> str:
     project_id = request.POST.get("project") or request.GET.get("project")
     if project_id and project_id.isdigit():
         return reverse("funding:project", args=[int(project_id)])
     return commitment.get_absolute_url()
 
 
-def _line(request: HttpRequest, pk: int):
+def _line(request: AuthedHttpRequest, pk: int):
     raw = request.GET.get("project")
     if raw in (None, ""):
         project_id = None
@@ -257,7 +258,7 @@ def _line(request: HttpRequest, pk: int):
         raise Http404 from None
 
 
-def _record(request: HttpRequest, pk: int, *, form_class, service, title: str):
+def _record(request: AuthedHttpRequest, pk: int, *, form_class, service, title: str):
     commitment, project = _line(request, pk)
     require(access.can_write_line(request.user, commitment, project))
     kwargs = {"project": project} if form_class is ExpenditureForm else {}
@@ -300,7 +301,7 @@ def _line_summary(request, commitment, project) -> selectors.Line | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def receipt_create(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -312,7 +313,7 @@ def receipt_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def expenditure_create(request: HttpRequest, pk: int) -> HttpResponse:
+def expenditure_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -324,7 +325,7 @@ def expenditure_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         commitment = selectors.commitment_detail(user=request.user, pk=pk)
     except ObjectDoesNotExist:

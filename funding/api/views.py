@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from funding import filters, selectors, services
@@ -36,6 +35,7 @@ from renovation.api.views import (
     requested_version,
     validated,
 )
+from renovation.http import AuthedRequest
 
 from . import serializers as api
 
@@ -128,7 +128,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         parameters=[ETAG_HEADER],
         examples=[OpenApiExample("Central subsidy", value=COMMITMENT_EXAMPLE, request_only=True)],
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         user = request.user
         data = validated(api.CommitmentInput, request)
         common = {
@@ -200,7 +200,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         examples=[OpenApiExample("Approve", value={"version": 1}, request_only=True)],
     )
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
+    def approve(self, request: AuthedRequest, pk: str | None = None) -> Response:
         commitment = self.get_object()
         require(
             can_approve_in_district(request.user, commitment.programme.district_id),
@@ -235,7 +235,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def allocations(self, request: Request, pk: str | None = None) -> Response:
+    def allocations(self, request: AuthedRequest, pk: str | None = None) -> Response:
         commitment = self.get_object()
         require(
             access.can_manage_programme_money(request.user, commitment.programme),
@@ -266,7 +266,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
             response["Location"] = reverse("api:allocation-detail", args=[allocation.pk])
         return response
 
-    def _line(self, request: Request, pk: str | None, project_id: int | None):
+    def _line(self, request: AuthedRequest, pk: str | None, project_id: int | None):
         """The line (commitment and project) as the record pages find it: a street officer
         reaches programme-level money only through an allocation to a project of its street."""
         try:
@@ -304,7 +304,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def receipts(self, request: Request, pk: str | None = None) -> Response:
+    def receipts(self, request: AuthedRequest, pk: str | None = None) -> Response:
         data = validated(api.ReceiptInput, request)
         commitment, project = self._line(request, pk, data["project"])
         require(
@@ -354,7 +354,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def expenditures(self, request: Request, pk: str | None = None) -> Response:
+    def expenditures(self, request: AuthedRequest, pk: str | None = None) -> Response:
         data = validated(api.ExpenditureInput, request)
         commitment, project = self._line(request, pk, data["project"])
         require(
