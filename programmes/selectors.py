@@ -7,6 +7,7 @@ whatever the number of rows.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -262,8 +263,9 @@ class StreetRow:
     average_progress: Decimal | None = None
     open_problems: int = 0
     overdue_problems: int = 0
-    # Budget-weighted, from the snapshots only (reporting.rollups); live rows leave it None.
-    weighted_progress: Decimal | None = None
+    # Budget-weighted, from the snapshots only (reporting.rollups); live rows leave it None,
+    # so it takes no part in comparing a snapshot's row with the live one.
+    weighted_progress: Decimal | None = dataclasses.field(default=None, compare=False)
 
 
 @dataclass

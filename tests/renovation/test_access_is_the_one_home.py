@@ -78,11 +78,17 @@ def role_checks(tree: ast.AST) -> list[tuple[int, str]]:
 
 
 def _source_files() -> list[str]:
-    skipped = {".venv", "tests", "artifacts", "node_modules", "static", "templates", "locale"}
+    """The project's own Python files: every top-level folder but the hidden ones (.venv,
+    .git), tests and assets, without migrations."""
+    skipped = {"tests", "artifacts", "node_modules", "static", "templates", "locale"}
+    folders = [
+        top
+        for top in ROOT.iterdir()
+        if top.is_dir() and not top.name.startswith(".") and top.name not in skipped
+    ]
+    paths = [*ROOT.glob("*.py"), *(path for top in folders for path in top.rglob("*.py"))]
     return sorted(
-        path.relative_to(ROOT).as_posix()
-        for path in ROOT.rglob("*.py")
-        if not skipped.intersection(path.relative_to(ROOT).parts) and "migrations" not in path.parts
+        path.relative_to(ROOT).as_posix() for path in paths if "migrations" not in path.parts
     )
 
 
