@@ -19,7 +19,7 @@ Either way each yuan is counted once, and the street officer never sees the dist
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -85,7 +85,7 @@ def shares_percent(values: list[Decimal], places: int = 1) -> list[Decimal | Non
     return [(Decimal(n) / scale).quantize(quantum) for n in floors]
 
 
-def money_(value: object) -> Decimal:
+def money_(value: Decimal | float | int | str | None) -> Decimal:
     """An aggregate as yuan with two places (SQLite returns sums with float-length scales)."""
     if value is None:
         return ZERO.quantize(CENT)
@@ -363,7 +363,7 @@ def funding_mix(*, user: User, scope: FundingScope | None = None) -> FundingMix:
     )
     if attributed:
         commitments = commitments.filter(project__isnull=False)
-    money = defaultdict(dict)
+    money: defaultdict[tuple[str, str], dict[str, Decimal | None]] = defaultdict(dict)
     for key, row in _grouped(
         commitments, "", planned=Sum("amount"), approved=Sum("amount", filter=approved)
     ).items():
@@ -381,7 +381,7 @@ def funding_mix(*, user: User, scope: FundingScope | None = None) -> FundingMix:
             approved=Sum("amount", filter=Q(commitment__status=Commitment.Status.APPROVED)),
         ).items():
             for name in ("planned", "approved"):
-                money[key][name] = money[key].get(name, ZERO) + (row[name] or ZERO)
+                money[key][name] = (money[key].get(name) or ZERO) + (row[name] or ZERO)
     for model, measure in ((Receipt, "received"), (Expenditure, "spent")):
         records = model.objects.visible_to(user).filter(line_filter)
         for key, row in _grouped(records, "commitment__", total=Sum("amount")).items():
@@ -398,7 +398,7 @@ def funding_mix(*, user: User, scope: FundingScope | None = None) -> FundingMix:
 
 
 def mix_rows(
-    money: Mapping[tuple[str, str], Mapping[str, object]],
+    money: Mapping[tuple[str, str], Mapping[str, Decimal | None]],
 ) -> tuple[list[KindRow], Figures]:
     """Kind rows (with their sub-type rows) and the total from amounts per (kind, sub-type) and
     measure, with shares that add up to exactly 100.0%. Shared by the live report and the
@@ -415,8 +415,8 @@ def mix_rows(
         kinds[kind].sub_types.append(row)
         kinds[kind].add(row)
     total = Figures()
-    for row in kinds.values():
-        total.add(row)
+    for kind_row in kinds.values():
+        total.add(kind_row)
     kind_rows = list(kinds.values())
     _apply_shares(kind_rows)
     _apply_shares([row for kind in kind_rows for row in kind.sub_types])
@@ -427,7 +427,7 @@ def _order(sub_type: str) -> int:
     return SubType.values.index(sub_type)
 
 
-def _apply_shares(rows: list[Figures]) -> None:
+def _apply_shares(rows: Sequence[Figures]) -> None:
     for measure in ("planned", "received", "spent"):
         for row, share in zip(
             rows, shares_percent([getattr(r, measure) for r in rows]), strict=True

@@ -7,11 +7,12 @@ whatever the number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -31,6 +32,7 @@ from .models import (
     ProgressReport,
     Project,
     SiteProblem,
+    SiteProblemQuerySet,
     Stage,
     StageTransition,
     Street,
@@ -109,7 +111,7 @@ def progress_report_for_review(*, user: User) -> QuerySet[ProgressReport]:
     return progress_report_list(user=user).prefetch_related("lines__work_item__work_type")
 
 
-def site_problem_list(*, user: User) -> QuerySet[SiteProblem]:
+def site_problem_list(*, user: User) -> SiteProblemQuerySet:
     return SiteProblem.objects.visible_to(user).select_related(
         "project", "project__compound", "project__compound__street", "created_by"
     )
@@ -121,7 +123,7 @@ def street_list(*, user: User) -> QuerySet[Street]:
 
 @dataclass
 class HistoryEntry:
-    when: object
+    when: datetime
     who: str
     record: str
     action: str
@@ -261,6 +263,9 @@ class StreetRow:
     average_progress: Decimal | None = None
     open_problems: int = 0
     overdue_problems: int = 0
+    # Budget-weighted, from the snapshots only (reporting.rollups); live rows leave it None,
+    # so it takes no part in comparing a snapshot's row with the live one.
+    weighted_progress: Decimal | None = dataclasses.field(default=None, compare=False)
 
 
 @dataclass
@@ -330,8 +335,8 @@ def year_figures(*, user: User) -> dict[int, YearFigures]:
     result = {}
     for year in years:
         target = targets.get(year)
-        s = started_by_year.get(year, {})
-        c = completed_by_year.get(year, {})
+        s: Mapping[str, Any] = started_by_year.get(year, {})
+        c: Mapping[str, Any] = completed_by_year.get(year, {})
         result[year] = YearFigures(
             year=year,
             target_compounds=target["c"] if target else None,
@@ -351,7 +356,9 @@ def stage_counts(*, user: User) -> tuple[list[dict], dict]:
         .values("current_project__stage")
         .annotate(compounds=Count("id"), households=Sum("households"))
     )
-    by_stage = {row["current_project__stage"]: row for row in rows}
+    by_stage: dict[str | None, Mapping[str, Any]] = {
+        row["current_project__stage"]: row for row in rows
+    }
     stages = [
         {
             "stage": stage,
@@ -391,14 +398,14 @@ def street_comparison(*, user: User, year: int) -> list[StreetRow]:
             average_progress=Avg("progress", filter=Q(stage=Stage.CONSTRUCTION)),
         )
     )
-    for row in projects:
-        target = rows.get(row["compound__street"])
+    for counts in projects:
+        target = rows.get(counts["compound__street"])
         if target:
-            target.in_construction = row["in_construction"]
-            target.started = row["started"]
-            target.completed = row["completed"]
-            if row["average_progress"] is not None:
-                target.average_progress = Decimal(str(row["average_progress"])).quantize(
+            target.in_construction = counts["in_construction"]
+            target.started = counts["started"]
+            target.completed = counts["completed"]
+            if counts["average_progress"] is not None:
+                target.average_progress = Decimal(str(counts["average_progress"])).quantize(
                     Decimal("0.1")
                 )
     cutoff = timezone.now() - timedelta(hours=settings.RENOVATION_PROBLEM_OVERDUE_HOURS)
@@ -542,8 +549,8 @@ def progress_statistics(*, user: User, scope: StatisticsScope) -> list[YearFigur
     result = []
     for year in years:
         target = targets.get(year)
-        started = figures["started"].get(year, {})
-        completed = figures["completed"].get(year, {})
+        started: Mapping[str, Any] = figures["started"].get(year, {})
+        completed: Mapping[str, Any] = figures["completed"].get(year, {})
         result.append(
             YearFigures(
                 year=year,
@@ -578,7 +585,7 @@ def stage_statistics(*, user: User, scope: StatisticsScope) -> list[dict]:
     }
     result = []
     for stage, label in Stage.choices:
-        row = rows.get(stage, {})
+        row: Mapping[str, Any] = rows.get(stage, {})
         progress = row.get("progress")
         result.append(
             {
@@ -604,7 +611,7 @@ def work_effects(*, user: User, scope: StatisticsScope) -> list[dict]:
         items = items.filter(project__year=scope.year)
     if scope.category:
         items = items.filter(work_type__category=scope.category)
-    return list(
+    rows = (
         items.values(
             "work_type__code",
             "work_type__name_zh",
@@ -621,6 +628,7 @@ def work_effects(*, user: User, scope: StatisticsScope) -> list[dict]:
         )
         .order_by("work_type__sort_order", "work_type__code")
     )
+    return [dict(row) for row in rows]
 
 
 # --- Scope parameters (pages, exports and reports) -----------------------------------------
@@ -642,11 +650,12 @@ def _scope_querysets(user: User) -> dict[str, QuerySet]:
     }
 
 
-def scope_parameters(*, user: User, names: tuple[str, ...], params) -> dict[str, object]:
+def scope_parameters(*, user: User, names: tuple[str, ...], params) -> dict[str, Any]:
     """The named GET parameters present in `params`, each read among what the user may see:
-    objects for ids, an int for `year` (1990–2100). One query per parameter present."""
+    objects for ids, an int for `year` (1990–2100), keyed by the scope's own field names (the
+    scope dataclasses take them as keyword arguments). One query per parameter present."""
     querysets = _scope_querysets(user)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for name in names:
         raw = params.get(name)
         if raw in (None, ""):

@@ -12,26 +12,39 @@ here, so callers keep `from governance.models import OwnerVote` and Django finds
 
 from governance.public_limits import PublicSubmissionCount
 
-from ._common import HUNDRED, ZERO, ScopeKind, percent
+from ._common import (
+    HUNDRED,
+    ZERO,
+    CompoundScopedQuerySet,
+    ProjectScopedQuerySet,
+    ScopeKind,
+    percent,
+    scope_constraints,
+)
 from .aftercare import FundCollection, LongTermManagement, SatisfactionSurvey
-from .committees import CommitteeMember, ResidentCommittee
-from .disclosure import Disclosure, new_public_token
+from .committees import CommitteeMember, CommitteeMemberQuerySet, ResidentCommittee, phone_validator
+from .disclosure import Disclosure, DisclosureQuerySet, new_public_token
 from .meetings import Meeting, OpinionSurvey, minutes_path
 from .suggestions import Suggestion
-from .votes import Ballot, Matter, OwnerVote, VoteRule, VoteRuleSet
+from .votes import Ballot, BallotQuerySet, Matter, OwnerVote, VoteRule, VoteRuleSet
 
 __all__ = [
     "HUNDRED",
     "ZERO",
     "Ballot",
+    "BallotQuerySet",
     "CommitteeMember",
+    "CommitteeMemberQuerySet",
+    "CompoundScopedQuerySet",
     "Disclosure",
+    "DisclosureQuerySet",
     "FundCollection",
     "LongTermManagement",
     "Matter",
     "Meeting",
     "OpinionSurvey",
     "OwnerVote",
+    "ProjectScopedQuerySet",
     "PublicSubmissionCount",
     "ResidentCommittee",
     "SatisfactionSurvey",
@@ -42,4 +55,6 @@ __all__ = [
     "minutes_path",
     "new_public_token",
     "percent",
+    "phone_validator",
+    "scope_constraints",
 ]

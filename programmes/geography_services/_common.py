@@ -1,9 +1,9 @@
-"""What the geography writes share: the role check, audit stamp, validation, names and locks."""
+"""What the geography writes share: the role check, validation, names, versions and locks."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,8 +12,13 @@ from django.utils.translation import gettext as _
 from renovation.access import can_set_up_geography, require
 from renovation.errors import ConflictError
 
+from ..models import Building, Compound
+
 if TYPE_CHECKING:
     from renovation.models import User
+
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _require(by: User, district_id: int) -> None:
@@ -21,15 +26,6 @@ def _require(by: User, district_id: int) -> None:
         can_set_up_geography(by, district_id),
         _("Streets, areas and compounds are set up by the district's officials."),
     )
-
-
-def _stamp(record: models.Model, *, by: User, reason: str) -> None:
-    if hasattr(record, "updated_by"):
-        record.updated_by = by
-        if record.pk is None:
-            record.created_by = by
-    record._history_user = by
-    record._change_reason = reason[:100]
 
 
 def _clean(record: models.Model, exclude: Iterable[str] = ()) -> None:
@@ -47,14 +43,14 @@ def _name(value: str, field: str = "name") -> str:
     return value
 
 
-def _check_version(record: models.Model, version: int | None) -> None:
+def _check_version(record: Compound | Building, version: int | None) -> None:
     if version is not None and record.version != version:
         raise ConflictError()
 
 
-def _locked(model: type[models.Model], pk: int) -> Any:
+def _locked(model: type[M], pk: int) -> M:
     """The row, locked; a row deleted meanwhile (a merged compound) is a conflict."""
-    record = model.objects.select_for_update().filter(pk=pk).first()
+    record = model._default_manager.select_for_update().filter(pk=pk).first()
     if record is None:
         raise ConflictError(
             _(

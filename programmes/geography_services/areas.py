@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from programmes import stale
+from renovation.audit import stamp
 
 from ..models import Area, Community, Compound, District, Street
-from ._common import _clean, _locked, _name, _require, _stamp
+from ._common import _clean, _locked, _name, _require
 
 if TYPE_CHECKING:
     from renovation.models import User
@@ -23,7 +24,7 @@ def street_create(*, by: User, district: District, name: str) -> Street:
     _require(by, district.pk)
     street = Street(district=district, name=_name(name))
     _clean(street)
-    _stamp(street, by=by, reason=_("Street office set up"))
+    stamp(street, by=by, reason=_("Street office set up"))
     street.save()
     return street
 
@@ -34,7 +35,7 @@ def street_update(*, by: User, street: Street, name: str) -> Street:
     locked = _locked(Street, street.pk)
     locked.name = _name(name)
     _clean(locked)
-    _stamp(locked, by=by, reason=_("Street office renamed"))
+    stamp(locked, by=by, reason=_("Street office renamed"))
     locked.save()
     stale.mark_dirty(street_ids=[locked.pk])
     return locked
@@ -51,7 +52,7 @@ def community_create(*, by: User, street: Street, name: str) -> Community:
     _require(by, street.district_id)
     community = Community(street=street, name=_name(name))
     _clean(community)
-    _stamp(community, by=by, reason=_("Community set up"))
+    stamp(community, by=by, reason=_("Community set up"))
     community.save()
     return community
 
@@ -67,7 +68,7 @@ def community_update(*, by: User, community: Community, name: str, street: Stree
         raise ValidationError(
             {"street": _("The community has compounds: move them first, then the community.")}
         )
-    _stamp(locked, by=by, reason=_("Community changed"))
+    stamp(locked, by=by, reason=_("Community changed"))
     locked.save()
     return locked
 
@@ -89,8 +90,8 @@ def _set_area_compounds(area: Area, chosen: list[Compound], *, by: User) -> set[
     for compound, target in [(c, None) for c in leaving] + [(c, area) for c in joining]:
         compound.area = target
         compound.version += 1
-        _stamp(compound, by=by, reason=_("Area changed"))
-        compound.save(update_fields=["area", "version", "updated_by", "updated_at"])
+        audited = stamp(compound, by=by, reason=_("Area changed"))
+        compound.save(update_fields=["area", "version", *audited])
     return touched
 
 
@@ -107,7 +108,7 @@ def area_create(
     area = Area(district=district, name=_name(name), description=(description or "").strip())
     _clean(area)
     chosen = _area_compounds(area, compounds)
-    _stamp(area, by=by, reason=_("Area set up"))
+    stamp(area, by=by, reason=_("Area set up"))
     area.save()
     stale.mark_dirty(area_ids=_set_area_compounds(area, chosen, by=by))
     return area
@@ -128,7 +129,7 @@ def area_update(
     locked.name = _name(name)
     locked.description = (description or "").strip()
     _clean(locked)
-    _stamp(locked, by=by, reason=_("Area changed"))
+    stamp(locked, by=by, reason=_("Area changed"))
     locked.save()
     touched = {locked.pk}
     if compounds is not None:

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes import stale
+from renovation.audit import stamp
 from renovation.warnings import confirm_or_raise, confirmed_reason
 
 from .. import plausibility
 from ..models import Building, Compound, Street
-from ._common import _check_version, _clean, _locked, _name, _require, _stamp
+from ._common import _check_version, _clean, _locked, _name, _require
 from .areas import _street_in_district
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def compound_create(*, by: User, street: Street, **values: Any) -> Compound:
     compound.name = _name(compound.name)
     _compound_rules(compound, street.district_id)
     _clean(compound)
-    _stamp(compound, by=by, reason=_("Compound registered"))
+    stamp(compound, by=by, reason=_("Compound registered"))
     compound.save()
     stale.mark_dirty(compound_ids=[compound.pk])
     return compound
@@ -115,7 +116,7 @@ def compound_update(
         confirmed=confirm_warnings,
     )
     locked.version += 1
-    _stamp(locked, by=by, reason=confirmed_reason(_("Compound changed"), warnings))
+    stamp(locked, by=by, reason=confirmed_reason(_("Compound changed"), warnings))
     locked.save()
     stale.mark_dirty(
         compound_ids=[locked.pk],
@@ -153,7 +154,7 @@ def building_create(
         ),
         confirmed=confirm_warnings,
     )
-    _stamp(building, by=by, reason=confirmed_reason(_("Building added"), warnings))
+    stamp(building, by=by, reason=confirmed_reason(_("Building added"), warnings))
     building.save()
     stale.mark_dirty(compound_ids=[locked.pk])
     return building
@@ -186,7 +187,7 @@ def building_update(
         confirmed=confirm_warnings,
     )
     locked.version += 1
-    _stamp(locked, by=by, reason=confirmed_reason(_("Building changed"), warnings))
+    stamp(locked, by=by, reason=confirmed_reason(_("Building changed"), warnings))
     locked.save()
     stale.mark_dirty(compound_ids=[locked.compound_id])
     return locked

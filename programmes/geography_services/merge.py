@@ -10,10 +10,11 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from programmes import stale
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 
 from ..models import Building, Compound, CompoundMerge, Project, compound_current_project_refresh
-from ._common import _check_version, _require, _stamp
+from ._common import _check_version, _require
 
 if TYPE_CHECKING:
     from renovation.models import User
@@ -45,11 +46,7 @@ def _repoint(records: Iterable[models.Model], field: str, target: models.Model, 
         if hasattr(record, "version"):
             record.version += 1
             update.append("version")
-        if hasattr(record, "updated_by"):
-            record.updated_by = by
-            update += ["updated_by", "updated_at"]
-        record._history_user = by
-        record._change_reason = reason[:100]
+        update += stamp(record, by=by, reason=reason)
         record.save(update_fields=update)
         moved.append(record.pk)
     return moved
@@ -102,13 +99,12 @@ def compound_merge(
         if f.name not in ("created_by", "updated_by", "current_project")
     }
     old_street, old_area, code = duplicate.street_id, duplicate.area_id, duplicate.code
-    duplicate._history_user = by
-    duplicate._change_reason = note[:100]
+    stamp(duplicate, by=by, reason=note)
     duplicate.delete()
     if code and not kept.code:
         kept.code = code  # the registry number the district knows the compound by
     kept.version += 1
-    _stamp(kept, by=by, reason=note)
+    stamp(kept, by=by, reason=note)
     kept.save()
     compound_current_project_refresh(compound_ids=[kept.pk])
     stale.mark_dirty(
@@ -189,8 +185,7 @@ def _buildings_move(
             if ids:
                 moved.setdefault(rel.related_model._meta.label, []).extend(ids)
         joined[str(building.pk)] = same.pk
-        building._history_user = by
-        building._change_reason = note[:100]
+        stamp(building, by=by, reason=note)
         building.delete()
     if joined:
         moved["buildings_joined"] = joined

@@ -3,7 +3,7 @@
 Sheets: compounds, projects, work items, funding lines, governance per compound and committee
 members. Every sheet is read with a fixed number of queries (a streamed main query plus grouped
 aggregates keyed by id), whatever the number of rows. Names and phone numbers of committee
-members are masked for readers who may not see personal data (governance.masking).
+members are masked for readers who may not see personal data (renovation.access).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from funding.models import Allocation, Commitment, Expenditure, Kind, Receipt, SubType
-from governance.masking import can_see_personal_data, mask_name, mask_phone
+from governance.masking import mask_name, mask_phone
 from governance.models import (
     CommitteeMember,
     Meeting,
@@ -28,6 +28,7 @@ from governance.models import (
     SatisfactionSurvey,
     Suggestion,
 )
+from renovation.access import can_see_personal_data
 from renovation.xlsx import Column, Table, money, ratio, unit_label
 
 from .scope import LedgerScope
@@ -90,8 +91,8 @@ def compounds_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 c.code or "",
                 c.street.district.name,
                 c.street.name,
-                c.community.name if c.community_id else "",
-                c.area.name if c.area_id else "",
+                c.community.name if c.community else "",
+                c.area.name if c.area else "",
                 c.name,
                 c.address,
                 c.year_built,
@@ -184,7 +185,7 @@ def projects_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 c.code or "",
                 str(p),
                 p.programme.name,
-                p.batch.name if p.batch_id else "",
+                p.batch.name if p.batch else "",
                 p.year,
                 p.get_category_display(),
                 p.get_stage_display(),
@@ -241,11 +242,8 @@ def work_items_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
         for item in items.iterator(chunk_size=CHUNK):
             p = item.project
             c = p.compound
-            completion = (
-                min(ratio(item.completed_quantity, item.planned_quantity), Decimal(1))
-                if item.planned_quantity
-                else None
-            )
+            share = ratio(item.completed_quantity, item.planned_quantity)
+            completion = min(share, Decimal(1)) if share is not None else None
             yield [
                 c.street.district.name,
                 c.street.name,
@@ -561,7 +559,7 @@ def members_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
             yield [
                 street.district.name,
                 street.name,
-                committee.compound.name if committee.compound_id else "",
+                committee.compound.name if committee.compound else "",
                 committee.name,
                 m.get_role_display(),
                 m.name if personal else mask_name(m.name),

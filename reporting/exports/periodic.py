@@ -6,9 +6,10 @@ A fixed number of queries whatever the size of the district."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q, Sum
@@ -87,8 +88,8 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
     projects = Project.objects.visible_to(user).filter(in_district)
     started_q = Q(started_on__gte=start, started_on__lte=end)
     completed_q = Q(completed_on__gte=start, completed_on__lte=end)
-    project_rows = {
-        row.pop("compound__street"): row
+    project_rows: dict[int, Mapping[str, Any]] = {
+        row["compound__street"]: row
         for row in projects.order_by()
         .values("compound__street")
         .annotate(
@@ -103,8 +104,8 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
     reports = ProgressReport.objects.visible_to(user).filter(
         project__compound__street__district=district, report_date__gte=start, report_date__lte=end
     )
-    report_rows = {
-        row.pop("project__compound__street"): row
+    report_rows: dict[int, Mapping[str, Any]] = {
+        row["project__compound__street"]: row
         for row in reports.order_by()
         .values("project__compound__street")
         .annotate(
@@ -119,8 +120,8 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
     problems = SiteProblem.objects.visible_to(user).filter(
         project__compound__street__district=district
     )
-    problem_rows = {
-        row.pop("project__compound__street"): row
+    problem_rows: dict[int, Mapping[str, Any]] = {
+        row["project__compound__street"]: row
         for row in problems.order_by()
         .values("project__compound__street")
         .annotate(
@@ -145,9 +146,9 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
 
     streets = []
     for street in Street.objects.visible_to(user).filter(district=district).order_by("name"):
-        p = project_rows.get(street.pk, {})
-        r = report_rows.get(street.pk, {})
-        q = problem_rows.get(street.pk, {})
+        p: Mapping[str, Any] = project_rows.get(street.pk, {})
+        r: Mapping[str, Any] = report_rows.get(street.pk, {})
+        q: Mapping[str, Any] = problem_rows.get(street.pk, {})
         average = p.get("average_progress")
         streets.append(
             StreetPeriodRow(

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -191,7 +192,7 @@ def district_figures(
             **category_counts,
         )
     )
-    by_street = {row.pop("compound__street"): row for row in rows}
+    by_street: dict[int, Mapping[str, Any]] = {row["compound__street"]: row for row in rows}
     money_rows: dict[int, dict[str, Decimal]] = {}
     for model, date_field, name in (
         (Receipt, "received_on", "received"),
@@ -207,15 +208,15 @@ def district_figures(
                 in_period=Sum("amount", filter=Q(**{f"{date_field}__gte": period_start})),
             )
         )
-        for row in booked:
-            target = money_rows.setdefault(row["project__compound__street"], {})
-            target[name] = row["total"] or Decimal(0)
-            target[f"{name}_in_period"] = row["in_period"] or Decimal(0)
+        for line in booked:
+            cash_row = money_rows.setdefault(line["project__compound__street"], {})
+            cash_row[name] = line["total"] or Decimal(0)
+            cash_row[f"{name}_in_period"] = line["in_period"] or Decimal(0)
     streets = list(Street.objects.visible_to(user).filter(district=district).order_by("name"))
     total = StreetFigures(name=_("Total"))
     result = []
     for street in streets:
-        row = by_street.get(street.pk, {})
+        row: Mapping[str, Any] = by_street.get(street.pk, {})
         cash = money_rows.get(street.pk, {})
         figures = StreetFigures(
             name=street.name,
@@ -241,7 +242,7 @@ def district_figures(
         )
         total.add(figures)
         result.append(figures)
-    target = None
+    target: dict[str, Any] | None = None
     if not user.street_id or user.is_superuser:
         target = (
             YearTarget.objects.filter(programme__district=district, year=year)
@@ -445,7 +446,7 @@ def project_basics_table(*, user: User, district: District, year: int, unit: str
                 number,
                 district.name,
                 c.street.name,
-                c.community.name if c.community_id else "",
+                c.community.name if c.community else "",
                 c.name,
                 c.address,
                 c.year_built,
@@ -453,7 +454,7 @@ def project_basics_table(*, user: User, district: District, year: int, unit: str
                 c.households,
                 c.floor_area,
                 p.get_category_display(),
-                p.batch.name if p.batch_id else "",
+                p.batch.name if p.batch else "",
                 p.planned_start,
                 p.planned_end,
                 p.started_on,

@@ -60,26 +60,26 @@ PRECISE = DecimalField(max_digits=30, decimal_places=4)
 SOURCE_KINDS = (ScopeKind.STREET, ScopeKind.AREA, ScopeKind.DISTRICT, ScopeKind.PROGRAMME)
 
 # From a project to the scope it counts in.
-PROJECT_PATH = {
+PROJECT_PATH: dict[str, str] = {
     ScopeKind.STREET: "compound__street",
     ScopeKind.AREA: "compound__area",
     ScopeKind.DISTRICT: "compound__street__district",
     ScopeKind.PROGRAMME: "programme",
 }
 # From a compound to its scope (a programme's compounds are reached through its projects).
-COMPOUND_PATH = {
+COMPOUND_PATH: dict[str, str] = {
     ScopeKind.STREET: "street",
     ScopeKind.AREA: "area",
     ScopeKind.DISTRICT: "street__district",
 }
 # Whole-programme money counts at district and programme level; below the district only what
 # is booked for projects counts ("attributed"), as in funding.selectors.
-ATTRIBUTED = {ScopeKind.STREET: True, ScopeKind.AREA: True}
+ATTRIBUTED: dict[str, bool] = {ScopeKind.STREET: True, ScopeKind.AREA: True}
 
 Figures = dict[str, Any]
 
 
-def money(value: object) -> str:
+def money(value: Decimal | float | int | str | None) -> str:
     if value is None:
         return "0.00"
     return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
@@ -199,9 +199,9 @@ class Computation:
             self.on_step()
         return self.result
 
-    def row(self, key: int | None) -> Figures | None:
-        if key is None:  # e.g. compounds without an area
-            return None
+    def row(self, key: int) -> Figures:
+        """The figures of scope `key` (rows come from `scoped`, which leaves out a missing
+        scope: compounds without an area)."""
         if key not in self.result:
             self.result[key] = empty_figures(self.kind)
         return self.result[key]
@@ -269,8 +269,12 @@ class Computation:
     def _targets(self) -> None:
         """Yearly targets are set per district programme; a street or an area has the share
         the programme gave it (LocalTarget), if any."""
-        paths = {ScopeKind.DISTRICT: "programme__district", ScopeKind.PROGRAMME: "programme"}
-        local_paths = {ScopeKind.STREET: "street", ScopeKind.AREA: "area"}
+        paths: dict[str, str] = {
+            ScopeKind.DISTRICT: "programme__district",
+            ScopeKind.PROGRAMME: "programme",
+        }
+        local_paths: dict[str, str] = {ScopeKind.STREET: "street", ScopeKind.AREA: "area"}
+        model: type[LocalTarget] | type[YearTarget]
         if self.kind in local_paths:
             model, path = LocalTarget, local_paths[self.kind]
         elif self.kind in paths:
@@ -468,10 +472,11 @@ class Computation:
             figures["present"] = 1  # the scope has governance records (a street row is shown)
             return figures
 
-        committee_path = {
+        committee_paths: dict[str, str] = {
             ScopeKind.STREET: "street",
             ScopeKind.DISTRICT: "street__district",
-        }.get(self.kind)
+        }
+        committee_path = committee_paths.get(self.kind)
         committees = ResidentCommittee.objects.all()
         if committee_path is None:  # an area committee counts in its own area
             committees = committees.alias(_area=Coalesce("area", "compound__area"))
