@@ -13,6 +13,7 @@ double-counting these records must prevent, so the second is told and nothing is
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from renovation.access import can_approve_in_district, can_file_street_records, 
 from renovation.errors import ConflictError
 from renovation.validation import date_range_errors, plain_decimal
 
-from . import stale
+from . import kinds, stale
 from .models import (
     SUBTYPE_KIND,
     ZERO,
@@ -141,6 +142,14 @@ def _lock(commitment: Commitment, version: int | None) -> Commitment:
     )
     if version is not None and locked.version != version:
         raise ConflictError()
+    if locked.is_reversal or Commitment.objects.filter(reverses=locked).exists():
+        # A reversed commitment and its counter-entry are closed (funding/corrections.py).
+        raise ValidationError(
+            _(
+                "This commitment has been reversed (冲销): nothing more is booked on it. Plan "
+                "the money again if it is still due."
+            )
+        )
     return locked
 
 
@@ -160,9 +169,16 @@ def _sum(queryset) -> Decimal:
 
 
 def funding_source_ensure(
-    *, district_id: int, kind: str | None, sub_type: str, funder: str, by: User
+    *,
+    district_id: int,
+    kind: str | None,
+    sub_type: str,
+    funder: str,
+    by: User,
+    combines: str = "",
 ) -> FundingSource:
-    """The district's source for this funder, kind and sub-type (created on first use)."""
+    """The district's source for this funder, kind and sub-type (created on first use);
+    `combines` is a combined line's checked list of sub-types (kinds.check_combines)."""
     kind = _check_kind(kind, sub_type)
     funder = " ".join((funder or "").split())
     if not funder:
@@ -170,13 +186,14 @@ def funding_source_ensure(
     if len(funder) > 160:
         raise ValidationError({"funder": _("The funder's name is too long.")})
     source = FundingSource.objects.filter(
-        district_id=district_id, kind=kind, sub_type=sub_type, funder=funder
+        district_id=district_id, kind=kind, sub_type=sub_type, combines=combines, funder=funder
     ).first()
     if source is None:
         source = FundingSource(
             district_id=district_id,
             kind=kind,
             sub_type=sub_type,
+            combines=combines,
             funder=funder,
             created_by=by,
             updated_by=by,
@@ -201,8 +218,16 @@ def commitment_create(
     rule: ContributionRule | None = None,
     reference: str = "",
     note: str = "",
+    mode: str = Commitment.Mode.CASH,
+    works: str = "",
+    combines: Sequence[str] = (),
 ) -> Commitment:
-    """Plan money from a source for a project, or for a whole programme (project omitted)."""
+    """Plan money from a source for a project, or for a whole programme (project omitted).
+
+    In kind (`mode`: goods, works built or done free of charge) the amount is the estimated
+    value, zero while it is not assessed, and `works` describes the contribution. A line
+    published as combining sub-types takes the sub-type "combined" and names them in
+    `combines`; it is split when the split is known (funding/lines.py)."""
     if project is not None:
         programme = project.programme
         require(
@@ -222,8 +247,13 @@ def commitment_create(
     errors: dict[str, list[str]] = {}
     checked: dict[str, object] = {}
     for key, check in (
-        ("amount", lambda: parse_amount(amount)),
+        ("contribution", lambda: kinds.check_contribution(mode, works)),
+        (
+            "amount",
+            lambda: parse_amount(amount, allow_zero=(mode or Commitment.Mode.CASH) != "cash"),
+        ),
         ("kind", lambda: _check_kind(kind, sub_type)),
+        ("combines", lambda: kinds.check_combines(kind, sub_type, combines)),
     ):
         try:
             checked[key] = check()
@@ -261,7 +291,9 @@ def commitment_create(
         sub_type=sub_type,
         funder=funder,
         by=by,
+        combines=checked["combines"],
     )
+    mode, works = checked["contribution"]
     commitment = Commitment(
         source=source,
         programme=programme,
@@ -272,6 +304,8 @@ def commitment_create(
         rule=rule,
         reference=(reference or "").strip()[:160],
         note=(note or "").strip(),
+        mode=mode,
+        works=works,
         created_by=by,
         updated_by=by,
     )
