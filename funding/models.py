@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from renovation.access import ScopedQuerySet, scope_q
+from renovation.access import ScopedQuerySet
 from renovation.models import Audited
 from renovation.validation import event_date, plan_year, stored_date_range, stored_year_range
 
@@ -599,21 +599,6 @@ def voucher_path(instance: Voucher, filename: str) -> str:
     return f"funding/vouchers/{stamp}/{filename}"
 
 
-class VoucherQuerySet(ScopedQuerySet):
-    """A voucher is seen by whoever sees its receipt or expenditure."""
-
-    def visible_to(self, user) -> VoucherQuerySet:
-        def prefixed(prefix: str) -> dict[str, str | None]:
-            return {
-                level: f"{prefix}__{path}" if path else None
-                for level, path in LineRecordQuerySet.scope_paths.items()
-            }
-
-        return self.filter(
-            scope_q(user, prefixed("receipt")) | scope_q(user, prefixed("expenditure"))
-        )
-
-
 class Voucher(Audited):
     """A bank slip, invoice or payment order (凭证) attached to a receipt or an expenditure.
     Attached, never replaced or deleted: a record's vouchers are part of its history."""
@@ -625,6 +610,23 @@ class Voucher(Audited):
         null=True,
         blank=True,
         related_name="vouchers",
+    )
+    # The record's line, copied from it (records never move): scoped like the record itself.
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("funding commitment"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    project = models.ForeignKey(
+        "programmes.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     expenditure = models.ForeignKey(
         Expenditure,
@@ -647,7 +649,7 @@ class Voucher(Audited):
     )
     size = models.PositiveIntegerField(_("size (bytes)"))
 
-    objects = VoucherQuerySet.as_manager()
+    objects = LineRecordQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

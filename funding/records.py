@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 
@@ -59,11 +59,17 @@ def expenditures_shown(queryset: QuerySet[Expenditure]) -> QuerySet[Expenditure]
 
 
 def commitments_shown(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
-    """Commitments with their counter-entries right after them (same budget year)."""
-    return queryset.select_related("reversed_by", "reverses", "split_from").order_by(
-        "-year",
-        Coalesce("reverses_id", "id"),
-        F("reverses_id").asc(nulls_first=True),
+    """Commitments with their counter-entries right after them (same budget year), and
+    whether each was split into its sub-types (`is_split`)."""
+    split = Commitment.objects.filter(split_from=OuterRef("pk"))
+    return (
+        queryset.select_related("reversed_by", "reverses", "split_from")
+        .annotate(is_split=Exists(split))
+        .order_by(
+            "-year",
+            Coalesce("reverses_id", "id"),
+            F("reverses_id").asc(nulls_first=True),
+        )
     )
 
 

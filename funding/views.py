@@ -19,6 +19,7 @@ from programmes.views import run_service
 from renovation.access import can_approve_in_district, require
 
 from . import selectors, services
+from .correction_context import correction_context
 from .forms import AllocationForm, CommitmentForm, ExpenditureForm, ReceiptForm, VersionedForm
 from .models import ContributionRule
 from .templatetags.money import UNITS, unit_or_default
@@ -108,6 +109,9 @@ def project_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
             amount=data["amount"],
             year=data["year"],
             rule=data.get("rule"),
+            mode=data["mode"],
+            works=data["works"],
+            combines=data["combines"],
             reference=data["reference"],
             note=data["note"],
         )
@@ -173,6 +177,9 @@ def programme_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
             amount=data["amount"],
             year=data["year"],
             batch=data.get("batch"),
+            mode=data["mode"],
+            works=data["works"],
+            combines=data["combines"],
             reference=data["reference"],
             note=data["note"],
         )
@@ -206,6 +213,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_allocate": commitment.is_programme_level
             and services.can_manage_programme_money(user, commitment.programme),
             "approve_form": VersionedForm(initial={"version": commitment.version}),
+            **correction_context(user, commitment),
         },
     )
 

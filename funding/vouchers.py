@@ -3,9 +3,10 @@ OFD electronic invoice or a scan or photo.
 
 Attached through this service only (pages and API): checked by size and by content
 (renovation.uploads.check_voucher; a photo loses its metadata), stored under MEDIA_ROOT and
-served by views that find the voucher through `Voucher.objects.visible_to(user)`, so a voucher
-outside the reader's scope is a 404. A voucher is never replaced or deleted: it is part of the
-record's history, like a reversed record.
+served by views that find the voucher through `Voucher.objects.visible_to(user)`, scoped by the
+line of its record (copied onto the voucher), so a voucher outside the reader's scope is a 404.
+A voucher is never replaced or deleted: it is part of the record's history, like a reversed
+record.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ def voucher_attach(
     voucher = Voucher(
         receipt=record if isinstance(record, Receipt) else None,
         expenditure=record if isinstance(record, Expenditure) else None,
+        commitment_id=record.commitment_id,
+        project_id=record.project_id,
         file=checked,
         title=title,
         size=checked.size or 0,
@@ -84,7 +87,9 @@ def voucher_attach(
         updated_by=by,
     )
     try:
-        voucher.full_clean(exclude=["receipt", "expenditure", "created_by", "updated_by"])
+        voucher.full_clean(
+            exclude=["receipt", "expenditure", "commitment", "project", "created_by", "updated_by"]
+        )
     except ValidationError as error:
         raise ValidationError({"file": error.message_dict.get("file", error.messages)}) from None
     voucher._history_user = by  # type: ignore[attr-defined]
