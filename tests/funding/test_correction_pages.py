@@ -107,7 +107,7 @@ def test_commitment_reversal_page_lists_what_goes_with_it(client, booked, distri
     client.force_login(district_official)
     url = reverse("funding:commitment-reverse", args=[commitment.pk])
     html = client.get(url).content.decode()
-    assert "1" in html  # one receipt, one expenditure named
+    assert 'data-cascade="1-1"' in html  # one receipt, one expenditure named
     response = client.post(url, {"reason": "错误立项", "version": commitment.version})
     assert response.status_code == 302
     assert Commitment.objects.filter(reverses=commitment).exists()
