@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import corrections, in_kind, lines
+from . import corrections, in_kind, lines, pool, services
 
 if TYPE_CHECKING:
     from renovation.models import User
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def correction_context(user: User, commitment: Commitment) -> dict[str, Any]:
     """`commitment` comes from selectors.commitment_detail (reversal links selected, split
-    parts prefetched), so this costs no query."""
+    parts prefetched): no query but the pool position's three (programme-level money)."""
     reversed_by = getattr(commitment, "reversed_by", None)
     is_open = not commitment.is_reversal and reversed_by is None
     return {
@@ -26,4 +26,9 @@ def correction_context(user: User, commitment: Commitment) -> dict[str, Any]:
         and lines.can_split(user, commitment),
         "can_assess": is_open and commitment.in_kind and in_kind.can_assess(user, commitment),
         "split_parts": list(commitment.split_parts.all()),
+        # Where programme-level money is: received into the pool and not yet attributed.
+        "pool": pool.position(commitment) if commitment.is_programme_level else None,
+        "can_attribute_spending": is_open
+        and commitment.is_programme_level
+        and services.can_manage_programme_money(user, commitment.programme),
     }

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programmes.models import Project
 from renovation.form_fields import VersionedForm
 
 from .forms import _amount_field
@@ -140,6 +141,16 @@ def split_error_field(key: str, parts: Sequence[SplitPart]) -> str:
         code = parts[int(bits[1])].sub_type
         return f"funder_{code}" if bits[2] == "funder" else f"amount_{code}"
     return key
+
+
+class SpendingAttributionForm(VersionedForm):
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())
+    amount = _amount_field(_("Spending to attribute (yuan)"))
+
+    def __init__(self, *args, projects, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["project"].label_from_instance = lambda p: f"{p.compound.name} ({p.year})"
 
 
 class VoucherForm(forms.Form):

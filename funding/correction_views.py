@@ -16,12 +16,25 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from programmes.models import Project
 from programmes.views import run_service
 from renovation.access import require
 
-from . import corrections, in_kind, lines, records, selectors, vouchers
+from . import (
+    attribution,
+    corrections,
+    entries,
+    in_kind,
+    lines,
+    pool,
+    records,
+    selectors,
+    services,
+    vouchers,
+)
 from .correction_forms import (
     ReverseForm,
+    SpendingAttributionForm,
     SplitForm,
     ValueForm,
     VoucherForm,
@@ -160,7 +173,7 @@ def _reverse_page(request: HttpRequest, target, *, service, allowed: bool, title
                 return redirect(_after(target))
     else:
         form = ReverseForm(initial={"version": commitment.version})
-    cascade = corrections.open_records(commitment) if isinstance(target, Commitment) else None
+    cascade = entries.open_records(commitment) if isinstance(target, Commitment) else None
     return render(
         request,
         "funding/reverse_form.html",
@@ -228,7 +241,7 @@ def commitment_split(request: HttpRequest, pk: int) -> HttpResponse:
     require(lines.can_split(request.user, commitment))
     if not lines.is_splittable(commitment):
         raise Http404
-    open_receipts, open_expenditures = corrections.open_records(commitment)
+    open_receipts, open_expenditures = entries.open_records(commitment)
     kwargs = {
         "commitment": commitment,
         "receipts": open_receipts,
@@ -306,6 +319,55 @@ def commitment_value(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Value of the contribution in kind"),
             "unit": chosen_unit(request),
             "line": None,
+        },
+        status=status,
+    )
+
+
+# --- Pooled money --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spending_attribute(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attribute spending paid from the programme's pool to one of its projects."""
+    commitment = _commitment(request, pk)
+    require(services.can_manage_programme_money(request.user, commitment.programme))
+    if not commitment.is_programme_level:
+        raise Http404
+    projects = (
+        Project.objects.visible_to(request.user)
+        .filter(funding_allocations__commitment=commitment)
+        .select_related("compound")
+        .order_by("compound__name")
+    )
+    status = 200
+    if request.method == "POST":
+        form = SpendingAttributionForm(request.POST, projects=projects)
+        if form.is_valid():
+            saved, status = run_service(
+                form,
+                attribution.pool_spending_attribute,
+                commitment=commitment,
+                by=request.user,
+                **form.cleaned_data,
+            )
+            if saved is not None:
+                messages.success(request, _("Spending attributed to the project."))
+                return redirect(commitment.get_absolute_url())
+    else:
+        form = SpendingAttributionForm(initial={"version": commitment.version}, projects=projects)
+    return render(
+        request,
+        "funding/record_form.html",
+        {
+            "form": form,
+            "commitment": commitment,
+            "project": None,
+            "title": _("Attribute spending from the pool to a project"),
+            "unit": chosen_unit(request),
+            "line": None,
+            "pool": pool.position(commitment),
         },
         status=status,
     )

@@ -27,14 +27,14 @@ from django.utils.translation import gettext as _
 
 from renovation.access import can_approve_in_district, require
 
-from . import services, stale
+from . import entries, services, stale
+from .entries import LineRecord
 from .models import ZERO, Allocation, Commitment, Expenditure, Receipt
 
 if TYPE_CHECKING:
     from renovation.models import User
 
 MAX_REASON = 2000
-LineRecord = Receipt | Expenditure
 
 
 # --- Who may reverse -----------------------------------------------------------------------
@@ -90,38 +90,6 @@ def _stamp(record: Model, by: User, reason: str) -> None:
     record._change_reason = reason[:100]  # type: ignore[attr-defined]
 
 
-def _counter_entry(record: LineRecord, by: User, reason: str) -> LineRecord:
-    """The record's counter-entry (not saved): same line and date, opposite amount."""
-    fields = {
-        "commitment_id": record.commitment_id,
-        "project_id": record.project_id,
-        "amount": -record.amount,
-        "note": record.note,
-        "reverses": record,
-        "reversal_reason": reason,
-        "created_by": by,
-        "updated_by": by,
-    }
-    counter: LineRecord
-    if isinstance(record, Receipt):
-        counter = Receipt(received_on=record.received_on, **fields)
-    else:
-        counter = Expenditure(
-            spent_on=record.spent_on,
-            work_item_id=record.work_item_id,
-            payee=record.payee,
-            **fields,
-        )
-    counter._history_user = by  # type: ignore[union-attr]
-    counter._change_reason = (_("Reversal: %(reason)s") % {"reason": reason})[:100]  # type: ignore[union-attr]
-    return counter
-
-
-def _line_sum(model: type[LineRecord], commitment: Commitment, project_id: int | None):
-    total = services._sum(model.objects.filter(commitment=commitment, project_id=project_id))
-    return total.quantize(services.CENT)
-
-
 # --- Receipts and expenditures -------------------------------------------------------------
 
 
@@ -138,8 +106,8 @@ def receipt_reverse(
     locked = services._lock(receipt.commitment, version)
     receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
     _check_reversible(receipt, _("receipt"))
-    received = _line_sum(Receipt, locked, receipt.project_id)
-    spent = _line_sum(Expenditure, locked, receipt.project_id)
+    received = entries.line_sum(Receipt, locked, receipt.project_id)
+    spent = entries.line_sum(Expenditure, locked, receipt.project_id)
     if received - receipt.amount < spent:
         raise ValidationError(
             _(
@@ -148,8 +116,7 @@ def receipt_reverse(
             )
             % {"spent": spent, "left": received - receipt.amount}
         )
-    counter = _counter_entry(receipt, by, reason)
-    counter.save()
+    counter = entries.counter_entry(receipt, by, reason)
     services._bump(locked, by, "receipt reversed")
     stale.mark_dirty(programme_ids=[locked.programme_id], project_ids=[receipt.project_id])
     return counter  # type: ignore[return-value]
@@ -165,8 +132,7 @@ def expenditure_reverse(
     locked = services._lock(expenditure.commitment, version)
     expenditure = Expenditure.objects.select_for_update().get(pk=expenditure.pk)
     _check_reversible(expenditure, _("expenditure"))
-    counter = _counter_entry(expenditure, by, reason)
-    counter.save()
+    counter = entries.counter_entry(expenditure, by, reason)
     services._bump(locked, by, "expenditure reversed")
     stale.mark_dirty(programme_ids=[locked.programme_id], project_ids=[expenditure.project_id])
     return counter  # type: ignore[return-value]
@@ -175,31 +141,13 @@ def expenditure_reverse(
 # --- Commitments ---------------------------------------------------------------------------
 
 
-def open_records(commitment: Commitment) -> tuple[list[Receipt], list[Expenditure]]:
-    """The receipts and expenditures still counting on a commitment: neither reversed nor
-    counter-entries themselves (two queries)."""
-    receipts = list(
-        Receipt.objects.filter(
-            commitment=commitment, reverses__isnull=True, reversed_by__isnull=True
-        ).order_by("received_on", "id")
-    )
-    expenditures = list(
-        Expenditure.objects.filter(
-            commitment=commitment, reverses__isnull=True, reversed_by__isnull=True
-        ).order_by("spent_on", "id")
-    )
-    return receipts, expenditures
-
-
 def close_records(commitment: Commitment, by: User, reason: str) -> list[int | None]:
     """Reverse every record still counting on a locked commitment (expenditures first) and
     set its allocations to zero; returns the projects touched. For the commitment services
     here and the split (funding/lines.py)."""
-    receipts, expenditures = open_records(commitment)
-    counters: list[LineRecord] = [_counter_entry(e, by, reason) for e in expenditures]
-    counters += [_counter_entry(r, by, reason) for r in receipts]
-    for counter in counters:
-        counter.save()
+    receipts, expenditures = entries.open_records(commitment)
+    counters: list[LineRecord] = [entries.counter_entry(e, by, reason) for e in expenditures]
+    counters += [entries.counter_entry(r, by, reason) for r in receipts]
     projects = {record.project_id for record in counters}
     for allocation in Allocation.objects.select_for_update().filter(commitment=commitment):
         projects.add(allocation.project_id)

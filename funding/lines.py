@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from renovation.access import can_approve_in_district, require
 
-from . import corrections, services, stale
+from . import corrections, entries, services, stale
 from .models import ZERO, Allocation, Commitment, Expenditure, Receipt, SubType
 
 if TYPE_CHECKING:
@@ -275,7 +275,7 @@ def commitment_split(
     checked = _check_parts(locked, parts)
     sub_types = [sub_type for sub_type, _amount, _funder in checked]
     amounts = [amount for _sub_type, amount, _funder in checked]
-    open_receipts, open_expenditures = corrections.open_records(locked)
+    open_receipts, open_expenditures = entries.open_records(locked)
     receipts, expenditures = receipts or {}, expenditures or {}
     if set(receipts) - {r.pk for r in open_receipts} or set(expenditures) - {
         e.pk for e in open_expenditures
@@ -306,7 +306,15 @@ def commitment_split(
         # commitment before the split: it keeps the receipt's reason, or gets the split's.
         fill = plan.receipt_fills.get(record.project_id)
         over = fill is not None and fill.room[index] < 0
-        _rebook(record, created[index], amount, by, reason, over=over)
+        entries.rebook(
+            record,
+            commitment=created[index],
+            project_id=record.project_id,
+            amount=amount,
+            by=by,
+            reason=_("Split: %(reason)s") % {"reason": reason},
+            over_reason=reason if over else "",
+        )
     services._bump(locked, by, "split")
     stale.mark_dirty(
         commitment_ids=[locked.pk, *(part.pk for part in created)],
@@ -350,37 +358,3 @@ def _part(
     part._change_reason = (_("Split: %(reason)s") % {"reason": reason})[:100]  # type: ignore[attr-defined]
     part.save()
     return part
-
-
-def _rebook(
-    record: Receipt | Expenditure,
-    part: Commitment,
-    amount: Decimal,
-    by: User,
-    reason: str,
-    *,
-    over: bool,
-) -> None:
-    fields = {
-        "commitment": part,
-        "project_id": record.project_id,
-        "amount": amount,
-        "note": record.note,
-        "moved_from": record,
-        "created_by": by,
-        "updated_by": by,
-    }
-    copy: Receipt | Expenditure
-    if isinstance(record, Receipt):
-        over_reason = record.over_reason or (reason if over else "")
-        copy = Receipt(received_on=record.received_on, over_reason=over_reason, **fields)
-    else:
-        copy = Expenditure(
-            spent_on=record.spent_on,
-            work_item_id=record.work_item_id,
-            payee=record.payee,
-            **fields,
-        )
-    copy._history_user = by  # type: ignore[union-attr]
-    copy._change_reason = (_("Split: %(reason)s") % {"reason": reason})[:100]  # type: ignore[union-attr]
-    copy.save()

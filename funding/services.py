@@ -28,7 +28,7 @@ from renovation.access import can_approve_in_district, can_file_street_records, 
 from renovation.errors import ConflictError
 from renovation.validation import date_range_errors, plain_decimal
 
-from . import kinds, stale
+from . import kinds, pool, stale
 from .models import (
     SUBTYPE_KIND,
     ZERO,
@@ -347,7 +347,11 @@ def allocation_set(
     by: User,
     version: int | None = None,
 ) -> Allocation:
-    """Earmark part of a programme-level commitment for one project (or change that part)."""
+    """Earmark part of a programme-level commitment for one project (or change that part).
+
+    Money the pool received and has not spent is attributed to the project first when the
+    allocation grows (funding/pool.py); the rest must still be due on the commitment. In all,
+    no more is allocated than was committed or, if more arrived, than was received."""
     require(
         can_manage_programme_money(by, commitment.programme),
         _("Programme-level money is allocated by the district's officials."),
@@ -360,16 +364,19 @@ def allocation_set(
         raise ValidationError({"project": _("The project belongs to another programme.")})
     existing = Allocation.objects.filter(commitment=locked, project=project).first()
     others = _sum(Allocation.objects.filter(commitment=locked).exclude(project=project))
-    if others + value > locked.amount:
+    where = pool.position(locked)
+    cap = max(locked.amount, where.received)
+    if others + value > cap:
         raise ValidationError(
             {
                 "amount": _(
                     "Only %(free)s yuan of this commitment is not yet allocated; %(value)s "
                     "is too much."
                 )
-                % {"free": locked.amount - others, "value": value}
+                % {"free": cap - others, "value": value}
             }
         )
+    _attribute_from_pool(locked, project, existing, value, where, by)
     received = _sum(Receipt.objects.filter(commitment=locked, project=project))
     if value < received:
         raise ValidationError(
@@ -395,6 +402,44 @@ def allocation_set(
     _bump(locked, by, "allocation")
     stale.mark_dirty(commitment_ids=[locked.pk])
     return allocation
+
+
+def _attribute_from_pool(
+    commitment: Commitment,
+    project: Project,
+    existing: Allocation | None,
+    value: Decimal,
+    where: pool.PoolPosition,
+    by: User,
+) -> Decimal:
+    """On a larger allocation: move pool money to the project's line, and refuse what neither
+    the pool holds nor the commitment has still to receive. Returns what was moved."""
+    growth = value - (existing.amount if existing else ZERO)
+    if growth <= 0:
+        return ZERO
+    received = _sum(Receipt.objects.filter(commitment=commitment, project=project))
+    open_before = max((existing.amount if existing else ZERO) - received, ZERO)
+    moved = min(growth, max(value - received, ZERO), where.pool_available)
+    new_outstanding = where.outstanding - open_before + max(value - received - moved, ZERO)
+    if new_outstanding > where.still_due:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The pool holds %(pool)s yuan not yet spent or attributed, and %(due)s "
+                    "yuan of this commitment is still to arrive, %(earmarked)s of it already "
+                    "allocated to projects: %(value)s yuan cannot be allocated to this project."
+                )
+                % {
+                    "pool": where.pool_available,
+                    "due": where.still_due,
+                    "earmarked": where.outstanding - open_before,
+                    "value": value,
+                }
+            }
+        )
+    if moved > 0:
+        pool.move_pool_receipts(commitment, project, moved, by)
+    return moved
 
 
 # --- Receipts and expenditures -------------------------------------------------------------

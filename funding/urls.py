@@ -49,4 +49,9 @@ urlpatterns = [
         name="expenditure-reverse",
     ),
     path("vouchers/<int:pk>/", correction_views.voucher_file, name="voucher-file"),
+    path(
+        "commitments/<int:pk>/attribute-spending/",
+        correction_views.spending_attribute,
+        name="spending-attribute",
+    ),
 ]

@@ -18,7 +18,7 @@ from programmes.selectors import ScopeNotFound
 from programmes.views import run_service
 from renovation.access import can_approve_in_district, require
 
-from . import selectors, services
+from . import pool, selectors, services
 from .correction_context import correction_context
 from .forms import AllocationForm, CommitmentForm, ExpenditureForm, ReceiptForm, VersionedForm
 from .models import ContributionRule
@@ -371,6 +371,7 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Allocate to a project"),
             "unit": chosen_unit(request),
             "line": None,
+            "pool": pool.position(commitment),
         },
         status=status,
     )

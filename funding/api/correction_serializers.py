@@ -72,6 +72,14 @@ class SplitInput(serializers.Serializer):
     version = _version()
 
 
+class SpendingAttributionInput(serializers.Serializer):
+    project = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("A project with an allocation of this money.")
+    )
+    amount = _amount(help_text=_("Spending paid from the pool to attribute to the project."))
+    version = _version()
+
+
 class VoucherSerializer(serializers.ModelSerializer):
     created_by = UsernameField()
     file = serializers.SerializerMethodField(help_text=_("Where to download the file."))

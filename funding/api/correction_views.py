@@ -19,15 +19,16 @@ from django.urls import reverse as url_for
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from funding import corrections, in_kind, lines, records, vouchers
+from funding import attribution, corrections, in_kind, lines, records, services, vouchers
 from funding.lines import SplitPart
 from funding.models import Commitment, Expenditure, Receipt
+from programmes.models import Project
 from renovation.access import require
 from renovation.api.views import (
     DOWNLOAD_RENDERERS,
@@ -217,6 +218,53 @@ class CommitmentCorrections(NoDeleteMixin):
             version=requested_version(request, data["version"]),
         )
         return self._represent(request, assessed, status.HTTP_200_OK)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Attribute spending paid from the pool to a project",
+        description=(
+            "Programme-level money: spending booked on the programme's pool is reversed and "
+            "booked again on the project's line with its dates and payees, oldest first, up to "
+            "what the pool spent and what the project's line received. (Money received into "
+            "the pool is attributed by allocating it: POST /commitments/{id}/allocations/.) "
+            "District officials only; the ETag is the commitment's new version."
+        ),
+        request=api.SpendingAttributionInput,
+        responses={200: base.CommitmentSerializer},
+        parameters=[IF_MATCH, ETAG_HEADER],
+        examples=[
+            OpenApiExample(
+                "Design fees per compound",
+                value={"project": 12, "amount": "38000.00", "version": 6},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="attribute-spending")
+    def attribute_spending(self, request: Request, pk: str | None = None) -> Response:
+        commitment = self._commitment(request)
+        require(
+            services.can_manage_programme_money(request.user, commitment.programme),
+            _("Programme-level money is allocated by the district's officials."),
+        )
+        data = validated(api.SpendingAttributionInput, request)
+        project = (
+            Project.objects.visible_to(request.user)
+            .filter(programme=commitment.programme_id, pk=data["project"])
+            .first()
+        )
+        if project is None:
+            raise serializers.ValidationError(
+                {"project": [_("Choose a project of this programme.")]}
+            )
+        attribution.pool_spending_attribute(
+            commitment=commitment,
+            project=project,
+            amount=data["amount"],
+            by=request.user,
+            version=requested_version(request, data["version"]),
+        )
+        return self._represent(request, commitment, status.HTTP_200_OK)
 
 
 # --- Receipts and expenditures -------------------------------------------------------------

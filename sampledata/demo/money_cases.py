@@ -1,6 +1,7 @@
 """Money as officials count it, in the demo (issue 14): the fictional 2026 programme of 青羊区 gets
-pooled district money, contributions in kind, a line published as combining sub-types (one still
-combined, one split), and corrections by counter-entry (冲销), so each case shows on the pages.
+pooled district money (part attributed to projects from the pool, part not yet), contributions
+in kind, a line published as combining sub-types (one still combined, one split), and
+corrections by counter-entry (冲销), so each case shows on the pages.
 
 Illustrative, not from the seeds: funders, amounts and dates. Everything is written through the
 funding services as the district's official (`district`), with their validation and history,
@@ -79,8 +80,10 @@ def qingyang_2026_pooled() -> bool:
 
 
 def _pooled_subsidy(programme, building, official, plan, day) -> None:
-    """中央和省级补助 as published (one line, not yet split): received into the district's pool
-    and allocated to the projects under construction, part of it received on their lines."""
+    """中央和省级补助 as published (one line, not yet split). Three projects have their part
+    allocated before the money came and received on their own lines; then a transfer arrives
+    in the district's pool, and the parts allocated to two more projects are attributed from it.
+    The rest waits in the pool, not yet attributed."""
     line = plan(
         programme=programme,
         year=2026,
@@ -91,23 +94,30 @@ def _pooled_subsidy(programme, building, official, plan, day) -> None:
         amount=1200 * WAN,
         note="上级下达文件合并列示中央和省级补助，具体拆分待省财政厅明确。",
     )
-    services.receipt_record(
-        commitment=line,
-        by=official,
-        amount=400 * WAN,
-        received_on=day(0.1),
-        note="第一批资金拨入区级资金池",
-    )
-    for project in building[:5]:
-        # About a third of each project's budget, 60% of it arrived on the project's line.
-        allocated = (project.budget * Decimal("0.35") / WAN).quantize(Decimal(1)) * WAN
+
+    def third_of_budget(project: Project) -> Decimal:
+        return (project.budget * Decimal("0.35") / WAN).quantize(Decimal(1)) * WAN
+
+    for project in building[:3]:
+        allocated = third_of_budget(project)
         services.allocation_set(commitment=line, project=project, amount=allocated, by=official)
         services.receipt_record(
             commitment=line,
             project=project,
             by=official,
             amount=(allocated * Decimal("0.6") / WAN).quantize(Decimal(1)) * WAN,
-            received_on=day(0.3),
+            received_on=day(0.2),
+        )
+    services.receipt_record(
+        commitment=line,
+        by=official,
+        amount=400 * WAN,
+        received_on=day(0.4),
+        note="第二批资金拨入区级资金池",
+    )
+    for project in building[3:5]:
+        services.allocation_set(
+            commitment=line, project=project, amount=third_of_budget(project), by=official
         )
 
 

@@ -664,6 +664,12 @@ RULES: list[Rule] = [
     api("commitment-reverse", {"POST": api_write(400, DO)}, obj="commitment"),
     api("commitment-split", {"POST": api_write(400, DO)}, obj="combined"),
     api("commitment-value", {"POST": api_write(400, SO, DO)}, obj="in_kind"),
+    # Pooled money: the district's; a street officer does not see programme-level money.
+    api(
+        "commitment-attribute-spending",
+        {"POST": api_write(400, DO, ours_for={SO: 404})},
+        obj="bond",
+    ),
     api("receipt-reverse", {"POST": api_write(400, SO, DO)}, obj="receipt"),
     api("expenditure-reverse", {"POST": api_write(400, SO, DO)}, obj="expenditure"),
     *(
@@ -859,6 +865,14 @@ RULES: list[Rule] = [
     Rule("funding:commitment-split", {"GET": form(DO), "POST": form(DO)}, obj="combined"),
     Rule("funding:commitment-value", {"GET": form(SO, DO), "POST": form(SO, DO)}, obj="in_kind"),
     Rule("funding:receipt-reverse", {"GET": form(SO, DO), "POST": form(SO, DO)}, obj="receipt"),
+    Rule(
+        "funding:spending-attribute",
+        {
+            "GET": expect(200, anon=LOGIN, only=[DO], ours_for={SO: 404}),
+            "POST": expect(200, anon=LOGIN, only=[DO], ours_for={SO: 404}),
+        },
+        obj="bond",
+    ),
     Rule(
         "funding:expenditure-reverse",
         {"GET": form(SO, DO), "POST": form(SO, DO)},

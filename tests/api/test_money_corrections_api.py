@@ -433,3 +433,51 @@ def test_receipt_list_with_reversals_keeps_constant_queries(
         grow(8)
         with django_assert_max_num_queries(len(small.captured_queries)):
             assert api.get(reverse(name)).status_code == 200
+
+
+def test_pool_spending_attributed_through_the_api(
+    district_api, street_api, programme, project, district_official, today
+):
+    bond = services.commitment_create(
+        by=district_official,
+        programme=programme,
+        year=today.year,
+        kind="government",
+        sub_type="special_bond",
+        funder="专项债",
+        amount="10000",
+    )
+    services.commitment_approve(commitment=bond, by=district_official)
+    services.receipt_record(
+        commitment=bond, by=district_official, amount="10000", received_on=today
+    )
+    services.expenditure_record(
+        commitment=bond, by=district_official, amount="2000", spent_on=today
+    )
+    # Allocating attributes pool money to the project (the commitment is fully received).
+    bond.refresh_from_db()
+    response = district_api.post(
+        reverse("api:commitment-allocations", args=[bond.pk]),
+        {"project": project.pk, "amount": "9000", "version": bond.version},
+        format="json",
+    )
+    assert response.status_code == 400  # the pool holds 8,000 unspent; nothing more is due
+    response = district_api.post(
+        reverse("api:commitment-allocations", args=[bond.pk]),
+        {"project": project.pk, "amount": "5000", "version": bond.version},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    version = int(response["ETag"].strip('"'))
+    url = reverse("api:commitment-attribute-spending", args=[bond.pk])
+    assert street_api.post(url, {"project": project.pk, "amount": "1"}).status_code == 404
+    response = district_api.post(
+        url, {"project": project.pk, "amount": "1500", "version": version}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["spent"] == "2000.00"  # the commitment's total is unchanged
+    lines = district_api.get(reverse("api:expenditure-list"), {"project": project.pk}).json()
+    assert sum(Decimal(row["amount"]) for row in lines["results"]) == Decimal("1500.00")
+    assert Receipt.objects.filter(project=project).aggregate(t=Sum("amount"))["t"] == Decimal(
+        "5000.00"
+    )
