@@ -558,6 +558,9 @@ class Receipt(LineRecord):
     def __str__(self) -> str:
         return f"{self.received_on} {self.amount}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("funding:receipt-detail", args=[self.pk])
+
 
 class Expenditure(LineRecord):
     spent_on = models.DateField(_("spent on"), db_index=True, validators=[event_date])
@@ -584,6 +587,9 @@ class Expenditure(LineRecord):
 
     def __str__(self) -> str:
         return f"{self.spent_on} {self.amount}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:expenditure-detail", args=[self.pk])
 
 
 # --- Vouchers ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -376,3 +377,23 @@ def test_project_page_with_reversals_keeps_constant_queries(
     grow(10)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_superuser_goes_from_read_only_admin_to_the_page_that_reverses(
+    client, booked, django_user_model
+):
+    """Admin stays read-only for money; its "View on site" leads to the page whose reversal
+    goes through the same service as everyone's."""
+    _commitment, receipt, _expenditure = booked
+    admin = django_user_model.objects.create_superuser("root", password="x" * 12)
+    client.force_login(admin)
+    change = client.get(reverse("admin:funding_receipt_change", args=[receipt.pk]))
+    assert change.status_code == 200
+    html = change.content.decode()
+    assert 'name="_save"' not in html
+    content_type = ContentType.objects.get_for_model(Receipt)
+    response = client.get(f"/admin/r/{content_type.pk}/{receipt.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(reverse("funding:receipt-detail", args=[receipt.pk]))
+    page = client.get(reverse("funding:receipt-detail", args=[receipt.pk])).content.decode()
+    assert reverse("funding:receipt-reverse", args=[receipt.pk]) in page
