@@ -397,3 +397,47 @@ def test_superuser_goes_from_read_only_admin_to_the_page_that_reverses(
     assert response["Location"].endswith(reverse("funding:receipt-detail", args=[receipt.pk]))
     page = client.get(reverse("funding:receipt-detail", args=[receipt.pk])).content.decode()
     assert reverse("funding:receipt-reverse", args=[receipt.pk]) in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"amount_central_subsidy": "1e400", "amount_provincial_subsidy": "x"},
+        {"amount_central_subsidy": "NaN", "reason": "\x00"},
+        {"amount_central_subsidy": "-0", "amount_provincial_subsidy": "3200", "reason": "x"},
+        {"amount_central_subsidy": "3200", "version": "abc", "reason": "x"},
+        {"amount_central_subsidy": "3200", "reason": "x" * 5000},
+        {"funder_central_subsidy": "长" * 500, "amount_central_subsidy": "3200", "reason": "x"},
+    ],
+)
+def test_hostile_split_forms_save_nothing(client, approved, project, district_official, data):
+    line = approved(
+        project=project,
+        amount="3200.00",
+        sub_type=SubType.COMBINED,
+        kind=Kind.GOVERNMENT,
+        combines=[SubType.CENTRAL_SUBSIDY, SubType.PROVINCIAL_SUBSIDY],
+    )
+    client.force_login(district_official)
+    response = client.post(
+        reverse("funding:commitment-split", args=[line.pk]), {"version": line.version, **data}
+    )
+    assert response.status_code in (200, 409)
+    assert Commitment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"reason": "x" * 5000},
+        {"reason": "\x00\x01"},
+        {"reason": "ok", "version": "-1"},
+        {"reason": "ok", "version": "99999999999999999999999"},
+    ],
+)
+def test_hostile_reversal_forms_save_nothing(client, booked, district_official, data):
+    _commitment, _receipt, expenditure = booked
+    client.force_login(district_official)
+    response = client.post(reverse("funding:expenditure-reverse", args=[expenditure.pk]), data)
+    assert response.status_code in (200, 409)
+    assert Expenditure.objects.count() == 1
