@@ -408,7 +408,7 @@ def mix_rows(
     for (kind, sub_type), values in sorted(
         money.items(), key=lambda item: (Kind.values.index(item[0][0]), _order(item[0][1]))
     ):
-        if not any(values.get(name) for name in MEASURES):
+        if not any(money_(values.get(name)) for name in MEASURES):
             continue  # only counter-entries (冲销) or a line split into its sub-types: net zero
         row = SubTypeRow(
             kind=kind,
