@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from renovation.access import can_approve_in_district, require
+from renovation.access import can_approve_in_district, can_import_census, require
 
 from ..census_warnings import census_warnings
 from ..models import District
@@ -75,6 +75,6 @@ def census_district_for(user: User, district_id: object = None) -> District:
             return District.objects.get(pk=int(str(district_id)))
         except (District.DoesNotExist, ValueError):
             raise ValidationError(_("Choose a district.")) from None
-    if user.district_id and user.role == user.Role.DISTRICT_OFFICIAL:
+    if user.district_id and can_import_census(user):
         return user.district
     raise ValidationError(_("Census imports are made by the district's officials."))
