@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from renovation.audit import stamp
+
 from .. import stale
 from ..models import Area, Building, Community, Compound
 from .checks import BuildingRows, CompoundRows
@@ -166,11 +168,10 @@ def _write_compounds(
                 street=plan["street"],
                 community=plan["community"],
                 area=plan["area"],
-                created_by=user,
-                updated_by=user,
             )
             keys = [k for k in COMPOUND_UPDATABLE if k in plan["present"]]
             _apply(compound, plan["values"], keys)
+            stamp(compound, by=user, reason=reason)
             plan["target"] = compound
             created.append(compound)
             continue
@@ -180,21 +181,16 @@ def _write_compounds(
         for relation in ("community", "area"):
             if relation in changed:
                 setattr(target, relation, plan[relation])
-        target.updated_by = user
-        fields |= changed | {"updated_by"}
+        fields |= changed | set(stamp(target, by=user, reason=reason)) - {"updated_at"}
         updated.append(target)
     if created:
-        bulk_create_with_history(
-            created, Compound, batch_size=BATCH, default_user=user, default_change_reason=reason
-        )
+        bulk_create_with_history(created, Compound, batch_size=BATCH)
     if updated:
         now = timezone.now()
         for compound in updated:
             compound.updated_at = now
             compound.version += 1  # a form opened before the import now conflicts
-        _bulk_update(
-            updated, Compound, [*sorted(fields), "updated_at", "version"], user=user, reason=reason
-        )
+        _bulk_update(updated, Compound, [*sorted(fields), "updated_at", "version"])
     # The registry counts in the statistics (compounds, households, eligibility): mark the
     # streets and areas it touched, as every service does with what it changes.
     stale.mark_dirty(
@@ -213,37 +209,29 @@ def _write_buildings(user: User, plans: list[dict], changes: Changes, reason: st
         values = plan["values"]
         building = changes.existing_buildings.get((compound.pk, values["name"]))
         if building is None:
-            building = Building(compound=compound, name=values["name"], created_by=user)
+            building = Building(compound=compound, name=values["name"])
             _apply(building, values, [k for k in BUILDING_UPDATABLE if k in values])
-            building.updated_by = user
+            stamp(building, by=user, reason=reason)
             new_buildings.append(building)
             continue
         changed = changes.buildings.get(id(plan))
         if changed:
-            building.updated_by = user
+            stamp(building, by=user, reason=reason)
             building.updated_at = timezone.now()
             building.version += 1
             building_fields |= changed
             changed_buildings.append(building)
     if new_buildings:
-        bulk_create_with_history(
-            new_buildings,
-            Building,
-            batch_size=BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        bulk_create_with_history(new_buildings, Building, batch_size=BATCH)
     if changed_buildings:
         _bulk_update(
             changed_buildings,
             Building,
             [*sorted(building_fields), "updated_by", "updated_at", "version"],
-            user=user,
-            reason=reason,
         )
 
 
-def _bulk_update(objs: list, model, fields: list[str], *, user: User, reason: str) -> None:
+def _bulk_update(objs: list, model, fields: list[str]) -> None:
     """UPDATE ... WHERE id = %s for each row with executemany, then the history rows in bulk.
     Django's bulk_update builds a CASE WHEN per field and row, which costs more in Python than
     the update itself for thousands of rows (scripts/bench_import.py)."""
@@ -261,6 +249,4 @@ def _bulk_update(objs: list, model, fields: list[str], *, user: User, reason: st
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
-    model.history.bulk_history_create(
-        objs, batch_size=BATCH, update=True, default_user=user, default_change_reason=reason
-    )
+    model.history.bulk_history_create(objs, batch_size=BATCH, update=True)
