@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from renovation.access import ScopedQuerySet
+from renovation.figures.rounding import rate
 from renovation.models import Audited
 from renovation.validation import event_date, plan_date, stored_date_range
 
@@ -31,10 +32,9 @@ HUNDRED = Decimal("100")
 
 
 def percent(part, whole) -> Decimal | None:
-    """`part` of `whole` in percent to one decimal place; None when there is no whole."""
-    if not whole:
-        return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
+    """`part` of `whole` in percent by the one rule of rates (one decimal place, half up);
+    None when there is no whole."""
+    return rate(part, whole)
 
 
 class ProjectScopedQuerySet(ScopedQuerySet):
@@ -327,9 +327,7 @@ class OpinionSurvey(Audited):
     @property
     def support_rate(self) -> Decimal:
         """Percent of returned forms in favour, to one decimal place."""
-        if not self.forms_returned:
-            return Decimal("0.0")
-        return (Decimal(self.support) * 100 / self.forms_returned).quantize(Decimal("0.1"))
+        return rate(self.support, self.forms_returned) or Decimal("0.0")
 
 
 # --- Owners' votes (Civil Code art. 278) ---------------------------------------------------

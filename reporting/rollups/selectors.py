@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from funding.models import Kind
 from funding.selectors import FundingMix
 from governance.selectors import DashboardPanel, Indicators, StreetIndicators
+from programmes import figures as pf
 from programmes.models import (
     Area,
     City,
@@ -350,9 +351,7 @@ def work_rows(figures: SnapshotFigures) -> list[dict]:
                 "planned": planned,
                 "completed": completed,
                 "budget": Decimal(values["budget"]),
-                "percent": (completed * 100 / planned).quantize(Decimal("0.1"))
-                if planned
-                else None,
+                "percent": pf.WORK_COMPLETION_RATE.of(completed, planned),
             }
         )
     return rows
