@@ -295,21 +295,52 @@ class FundingMix:
     def kind(self, kind: str) -> KindRow:
         return next(row for row in self.kinds if row.kind == kind)
 
-    def chart_data(self, divisor: Decimal = Decimal(1)) -> dict:
-        """Plain JSON for the chart script (amounts as strings in the chosen unit)."""
+    def shown(self, unit: str) -> ShownMix:
+        """The report as shown in `unit` (元, 万元, 亿元): each total converted once, the kinds
+        adding up exactly to the total shown, each kind's sub-types to the kind shown, the
+        resident rules to their total (largest remainder, renovation.figures.rounding)."""
+        totals = {name: rounding.in_unit(getattr(self.total, name), unit) for name in MEASURES}
+        by_kind = _shown_rows(self.kinds, unit, totals)
+        kinds = []
+        for kind, values in zip(self.kinds, by_kind, strict=True):
+            sub_types = [
+                Shown(row, sub_values)
+                for row, sub_values in zip(
+                    kind.sub_types, _shown_rows(kind.sub_types, unit, values), strict=True
+                )
+            ]
+            kinds.append(Shown(kind, values, sub_types))
+        expected, residents_expected = rounding.money_rows(
+            [row.expected for row in self.residents], unit
+        )
+        collected, residents_collected = rounding.money_rows(
+            [row.collected for row in self.residents], unit
+        )
+        return ShownMix(
+            unit=unit,
+            total=Shown(self.total, {**totals, "gap": totals["planned"] - totals["received"]}),
+            kinds=kinds,
+            residents=[
+                Shown(row, {"expected": e, "collected": c})
+                for row, e, c in zip(self.residents, expected, collected, strict=True)
+            ],
+            residents_expected=residents_expected,
+            residents_collected=residents_collected,
+        )
 
-        def amount(value: Decimal) -> str:
-            return str(rounding.round_half_up(value / divisor, rounding.MONEY_PLACES))
-
+    def chart_data(self, unit: str = "yuan") -> dict:
+        """Plain JSON for the chart script (amounts as strings in the chosen unit, as the
+        table shows them)."""
+        shown = self.shown(unit)
         return {
             "kinds": [
                 {
                     "kind": row.kind,
                     "label": row.label,
-                    **{name: amount(getattr(row, name)) for name in MEASURES},
+                    **{name: str(getattr(row, name)) for name in MEASURES},
                     "share": str(row.share_planned) if row.share_planned is not None else None,
                 }
-                for row in self.kinds
+                for row in shown.kinds
             ],
             "measures": {
                 "planned": pgettext("money", "Planned"),
@@ -318,6 +349,51 @@ class FundingMix:
                 "spent": pgettext("money", "Spent"),
             },
         }
+
+
+class Shown:
+    """A row of the report with its money as shown in one unit: the shown amounts in place of
+    the yuan, everything else (label, shares, rates) read from the row itself."""
+
+    def __init__(
+        self, row: object, values: Mapping[str, Decimal], sub_types: list[Shown] | None = None
+    ) -> None:
+        self.row = row
+        self.values = dict(values)
+        self.sub_types = sub_types or []
+
+    def __getattr__(self, name: str) -> object:
+        values = self.__dict__.get("values", {})
+        if name in values:
+            return values[name]
+        return getattr(self.__dict__["row"], name)
+
+
+@dataclass
+class ShownMix:
+    unit: str
+    total: Shown
+    kinds: list[Shown]
+    residents: list[Shown]
+    residents_expected: Decimal
+    residents_collected: Decimal
+
+
+def _shown_rows(rows: list, unit: str, totals: Mapping[str, Decimal]) -> list[dict[str, Decimal]]:
+    """Each measure of `rows` in `unit`, adding up to `totals` (already shown), and the gap of
+    each row as shown (planned − received, so that gaps add up too)."""
+    columns = {
+        name: rounding.money_rows([getattr(r, name) for r in rows], unit, shown_total=totals[name])[
+            0
+        ]
+        for name in MEASURES
+    }
+    result = []
+    for index in range(len(rows)):
+        values = {name: columns[name][index] for name in MEASURES}
+        values["gap"] = values["planned"] - values["received"]
+        result.append(values)
+    return result
 
 
 def _attributed(user: User, scope: FundingScope) -> bool:

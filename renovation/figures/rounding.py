@@ -150,15 +150,14 @@ def in_unit(amount: object, unit: str) -> Decimal:
 
 
 def money_rows(
-    amounts: Sequence[object], unit: str, *, total: object | None = None
+    amounts: Sequence[object], unit: str, *, shown_total: Decimal | None = None
 ) -> tuple[list[Decimal], Decimal]:
-    """Rows of yuan in `unit` that add up exactly to the total shown, and that total: the
-    exact total (the rows' sum unless `total`, in yuan, says otherwise) converted once."""
-    exact = [as_decimal(a) / MONEY_UNITS[unit] for a in amounts]
-    if total is None:
+    """Rows of yuan shown in `unit` so that they add up exactly to the total shown, and that
+    total: their exact sum converted once, or `shown_total` when the total is shown already
+    (the row of a kind, which its sub-types must add up to)."""
+    if shown_total is None:
         shown_total = in_unit(sum((as_decimal(a) for a in amounts), ZERO), unit)
-    else:
-        shown_total = in_unit(total, unit)
+    exact = [as_decimal(a) / MONEY_UNITS[unit] for a in amounts]
     rows = largest_remainder(exact, MONEY_PLACES, total=shown_total)
     return [abs(v) if v == 0 else v for v in rows], shown_total
 
