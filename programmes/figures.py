@@ -289,6 +289,7 @@ TARGET_COMPOUNDS = Figure(
     "compounds",
     dated_by="year",
     yearly=True,
+    none_when_empty=True,
     sources=TARGET,
 )
 TARGET_HOUSEHOLDS = Figure(
@@ -300,6 +301,7 @@ TARGET_HOUSEHOLDS = Figure(
     "households",
     dated_by="year",
     yearly=True,
+    none_when_empty=True,
     sources=TARGET,
 )
 

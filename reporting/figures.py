@@ -29,7 +29,16 @@ from django.db.models import F, Q
 from funding import figures as funding_figures
 from governance import figures as governance_figures
 from programmes import figures as programme_figures
-from renovation.figures import Derived, Figure, Moment, Share, Source, registered
+from renovation.figures import (
+    Derived,
+    Figure,
+    Moment,
+    Share,
+    Source,
+    aggregates,
+    cleaned,
+    registered,
+)
 
 MODULES = (programme_figures, funding_figures, governance_figures)
 
@@ -98,8 +107,13 @@ def figures_for(
         rows = source.queryset().filter(source.scope_q(scope.kind, scope.pk))
         result = rows.aggregate(**_aggregates(group, source, scope, moment))
         for figure in group:
-            totals[figure.key] = totals.get(figure.key, 0) + figure.clean(result[figure.alias])
-    values: dict[str, Value] = {f.key: f.clean(totals.get(f.key)) for f in chosen}
+            raw = result[figure.alias]
+            if raw is not None or not figure.none_when_empty:
+                totals[figure.key] = totals.get(figure.key, 0) + figure.clean(raw)
+    values: dict[str, Value] = {
+        f.key: None if f.none_when_empty and f.key not in totals else f.clean(totals.get(f.key))
+        for f in chosen
+    }
     return with_derived(values)
 
 
@@ -136,6 +150,38 @@ def figures_by(
         group: with_derived({key: by_key[key].clean(values.get(key)) for key in used})
         for group, values in result.items()
     }
+
+
+def plan_figures(kind: str, pk: int, year: int, as_of: dt.date) -> dict[str, Value]:
+    """The figures of a year's plan, as the statutory returns count them: the projects of plan
+    year `year` in the scope (a district or a street), their compounds, what they started and
+    completed and the money received and spent for them, up to `as_of`."""
+    source = programme_figures.PROJECTS.sources[0]
+    projects = source.queryset().filter(source.scope_q(kind, pk), year=year)
+    by_project = (
+        programme_figures.PROJECTS,
+        programme_figures.BUDGET,
+        programme_figures.IN_CONSTRUCTION,
+        *programme_figures.YEAR_COUNTS,
+    )
+    by_compound = (
+        programme_figures.HOUSEHOLDS,
+        programme_figures.BUILDINGS,
+        programme_figures.FLOOR_AREA,
+        programme_figures.BUILT_BY_2000,
+    )
+    row = projects.aggregate(
+        **{f.alias: f.aggregate(within=f.period_q(None, as_of)) for f in by_project},
+        **aggregates(by_compound, prefix="compound__"),
+    )
+    values: dict[str, Value] = cleaned((*by_project, *by_compound), row)
+    for figure in (funding_figures.RECEIVED, funding_figures.SPENT):
+        lines = figure.sources[-1].queryset().filter(project__in=projects.values("pk"))
+        total = lines.aggregate(
+            **{figure.alias: figure.aggregate(within=figure.period_q(None, as_of))}
+        )
+        values[figure.key] = figure.clean(total[figure.alias])
+    return with_derived(values)
 
 
 def with_derived(values: dict[str, Value]) -> dict[str, Value]:

@@ -147,6 +147,8 @@ class Figure:
     dated_by: str | None = None
     # True when `dated_by` holds a year (a target's plan year), not a date.
     yearly: bool = False
+    # True when no rows means "none" rather than zero (no target set is not a target of 0).
+    none_when_empty: bool = False
     distinct: bool = False
     sources: tuple[Source, ...] = ()
     description: Label = ""
