@@ -78,8 +78,10 @@ def prefixed(value: Any, prefix: str) -> Any:
     if isinstance(value, Q):
         q = Q()
         q.connector, q.negated = value.connector, value.negated
+        # A child is a (lookup, value) pair, whose value is prefixed only if it reads a field
+        # (an F() or an expression): a plain string is a value ("construction"), not a path.
         q.children = [
-            (prefixed(c[0], prefix), prefixed(c[1], prefix))
+            (prefixed(c[0], prefix), c[1] if isinstance(c[1], str) else prefixed(c[1], prefix))
             if isinstance(c, tuple)
             else prefixed(c, prefix)
             for c in value.children

@@ -19,16 +19,29 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from funding.models import ContributionRule
+from funding.models import Commitment, ContributionRule, Receipt
 from funding.selectors import FundingScope, funding_mix
+from governance.models import Meeting
 from governance.selectors import Indicators, governance_indicators
 from programmes import selectors as live
-from programmes.models import Area, City, District, Programme, Province, Street
+from programmes.models import (
+    Area,
+    City,
+    Compound,
+    District,
+    Programme,
+    Project,
+    Province,
+    SiteProblem,
+    Stage,
+    Street,
+)
 from renovation.figures import registered, rounding
 from renovation.models import ScopeKind, User
 from reporting.exports.ledger import funding_table, projects_table
@@ -669,6 +682,49 @@ def check_bare_sql(checks: Checks, ref: Reference, today: dt.date) -> None:
             check_snapshot_like(checks, "bare SQL", ref, scope, bare[(scope.kind, scope.pk)], years)
 
 
+def check_anchors(checks: Checks, ref: Reference, today: dt.date) -> None:
+    """The registry itself against counts written out by hand with the ORM, so that a slip in
+    a definition (which every reader would then share) is caught too."""
+    for programme in Programme.objects.all():
+        projects = Project.objects.filter(programme=programme)
+        expected = ref(ScopeKind.PROGRAMME, programme.pk)
+        got = {
+            "compounds": projects.count(),
+            "eligible": projects.filter(compound__survey_status="eligible").count(),
+            "households": projects.aggregate(h=Sum("compound__households"))["h"] or 0,
+            "in_construction": projects.filter(stage=Stage.CONSTRUCTION).count(),
+            "planned": Commitment.objects.filter(programme=programme).aggregate(s=Sum("amount"))[
+                "s"
+            ]
+            or Decimal(0),
+        }
+        checks.all("by hand", programme, got, expected)
+    for district in District.objects.all():
+        projects = Project.objects.filter(compound__street__district=district)
+        for year in years_with_data(today):
+            expected = ref(ScopeKind.DISTRICT, district.pk, year)
+            got = {
+                "started": projects.filter(started_on__year=year).count(),
+                "completed": projects.filter(completed_on__year=year).count(),
+                "received": Receipt.objects.filter(
+                    commitment__programme__district=district, received_on__year=year
+                ).aggregate(s=Sum("amount"))["s"]
+                or Decimal(0),
+            }
+            checks.all("by hand", (district, year), got, expected)
+        expected = ref(ScopeKind.DISTRICT, district.pk)
+        compounds = Compound.objects.filter(street__district=district)
+        got = {
+            "compounds": compounds.count(),
+            "eligible": compounds.filter(survey_status="eligible").count(),
+            "meetings": Meeting.objects.filter(compound__street__district=district).count(),
+            "open_problems": SiteProblem.objects.filter(
+                status="open", project__compound__street__district=district
+            ).count(),
+        }
+        checks.all("by hand", district, got, expected)
+
+
 # --- The test ------------------------------------------------------------------------------
 
 
@@ -682,6 +738,7 @@ def test_every_figure_through_every_reader_equals_the_registry(rolled_up, capsys
     check_returns(checks, today)
     check_periodic(checks, ref, today)
     check_ledger(checks, ref)
+    check_anchors(checks, ref, today)
     if connection.vendor == "postgresql":
         check_bare_sql(checks, ref, today)
 
