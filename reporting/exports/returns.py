@@ -36,7 +36,7 @@ from programmes.models import (
 )
 from programmes.selectors import StatisticsScope, work_effects
 from renovation.figures import Figure, aggregates, cleaned
-from renovation.figures.rounding import money_rows
+from renovation.figures.rounding import largest_remainder, money_rows, round_half_up
 from renovation.xlsx import Column, Table, money, percent_cell, ratio, unit_label
 
 if TYPE_CHECKING:
@@ -284,8 +284,14 @@ def district_figures(
     )
 
 
-def _area_wan(value: Decimal) -> Decimal:
-    return (value / TEN_THOUSAND).quantize(Decimal("0.01"))
+def _area_wan(figures: DistrictFigures) -> list[Decimal]:
+    """Floor area of `rows` in 10,000 m², two places: the total rounded once (half up), the
+    streets adding up to it exactly (largest remainder), as money is shown."""
+    total = round_half_up(figures.total.floor_area / TEN_THOUSAND, 2)
+    streets = largest_remainder(
+        [row.floor_area / TEN_THOUSAND for row in figures.streets], 2, total=total
+    )
+    return [total, *streets]
 
 
 def annual_plan_table(figures: DistrictFigures, unit: str) -> Table:
@@ -307,6 +313,7 @@ def annual_plan_table(figures: DistrictFigures, unit: str) -> Table:
     ]
     rows = []
     shown = figures.money_shown(unit)
+    area = _area_wan(figures)
     for index, row in enumerate(figures.rows):
         rows.append(
             [
@@ -315,7 +322,7 @@ def annual_plan_table(figures: DistrictFigures, unit: str) -> Table:
                 row.planned,
                 row.planned_households,
                 row.buildings,
-                _area_wan(row.floor_area),
+                area[index],
                 row.built_by_2000,
                 row.by_category.get(Category.BASIC, 0),
                 row.by_category.get(Category.IMPROVEMENT, 0),

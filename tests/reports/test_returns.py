@@ -279,3 +279,22 @@ def test_annual_return_query_count_does_not_grow(
         assert client.get(url).status_code == 200
 
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_money_of_the_streets_in_ten_thousand_yuan_adds_up_to_the_total_row(
+    client, district_official, ledger_data, programme, street_a, street_b, last_year
+):
+    # given a plan year whose two streets each plan 50 yuan (0.005 万元): rounded one by one
+    # they would show 0.01 and 0.01 under a total of 0.01
+    year = last_year - 1
+    for street in (street_a, street_b):
+        factories.ProjectFactory(
+            programme=programme, compound__street=street, year=year, budget=Decimal("50.00")
+        )
+
+    book = workbook(get_return(client, district_official, year=year, unit="wan"))
+
+    header, total, *streets = sheet_rows(book.worksheets[1])
+    index = header.index(R("Planned investment (%(unit)s)") % {"unit": gettext("10,000 yuan")})
+    assert Decimal(str(total[index])) == Decimal("0.01")
+    assert sorted(Decimal(str(row[index])) for row in streets) == [Decimal(0), Decimal("0.01")]
