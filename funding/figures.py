@@ -9,6 +9,13 @@ receipts and expenditures), **attributed to projects** below the district (proje
 commitments plus the allocated parts of programme-level ones, and the receipts and expenditures
 booked for projects). Each yuan counts once either way: the sources below say which rows serve
 which scope.
+
+Adding a figure (issue 14: money in kind, pooled money) is adding a definition here, which every
+reader and the equality test then pick up: e.g. money in kind is `PLANNED` with a condition on
+the commitment's form (`Figure("planned_in_kind", ..., condition=Q(in_kind=True), sources=
+COMMITTED)`), money received into a programme's pool and not yet attributed is a figure over
+the receipts without a project (`Source(..., rows=Q(project__isnull=True))`) serving the
+district and programme scopes, and a derived figure gives attributed versus pooled.
 """
 
 from __future__ import annotations

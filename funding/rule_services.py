@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from funding import stale
 from programmes.models import Programme
 from renovation.access import can_set_up_in_district, require
+from renovation.audit import stamp
+from renovation.validation import checked
 
 from .models import ContributionRule, Kind, SubType, subtypes_of
 
@@ -65,11 +67,9 @@ def contribution_rule_set(
         raise ValidationError(errors)
     rule = ContributionRule.objects.filter(programme=programme, name=name).first()
     if rule is None:
-        rule = ContributionRule(programme=programme, name=name, created_by=by)
-    rule.sub_type, rule.basis, rule.rate, rule.year = sub_type, basis, rate, year
-    rule.updated_by = by
-    rule._history_user = by
-    rule._change_reason = _("Contribution rule set")[:100]
+        rule = ContributionRule(programme=programme, name=name)
+    rule.sub_type, rule.basis, rule.rate, rule.year = sub_type, basis, checked(rate), year
+    stamp(rule, by=by, reason=_("Contribution rule set"))
     rule.save()
     stale.mark_dirty(programme_ids=[programme.pk])
     return rule

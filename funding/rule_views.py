@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from programmes.models import Programme
 from programmes.views import run_service
 from renovation.access import can_set_up_in_district, require
+from renovation.http import AuthedHttpRequest
 
 from .models import ContributionRule, Kind, SubType, subtypes_of
 from .rule_services import contribution_rule_set
@@ -43,7 +44,7 @@ class ContributionRuleForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rule_create(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=pk)
     require(can_set_up_in_district(request.user, programme.district_id))
     form = ContributionRuleForm(request.POST or None)

@@ -19,10 +19,10 @@ Either way each yuan is counted once, and the street officer never sees the dist
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     DecimalField,
@@ -71,7 +71,7 @@ def shares_percent(values: list[Decimal], places: int = 1) -> list[Decimal | Non
     return rounding.shares(values, places)
 
 
-def money_(value: object) -> Decimal:
+def money_(value: Decimal | float | int | str | None) -> Decimal:
     """An aggregate as yuan with two places (SQLite returns sums with float-length scales)."""
     return rounding.money(value)
 
@@ -362,7 +362,7 @@ class Shown:
         self.values = dict(values)
         self.sub_types = sub_types or []
 
-    def __getattr__(self, name: str) -> object:
+    def __getattr__(self, name: str) -> Any:
         values = self.__dict__.get("values", {})
         if name in values:
             return values[name]
@@ -459,7 +459,7 @@ def funding_mix(*, user: User, scope: FundingScope | None = None) -> FundingMix:
 
 
 def mix_rows(
-    money: Mapping[tuple[str, str], Mapping[str, object]],
+    money: Mapping[tuple[str, str], Mapping[str, Decimal | None]],
 ) -> tuple[list[KindRow], Figures]:
     """Kind rows (with their sub-type rows) and the total from amounts per (kind, sub-type) and
     measure, with shares that add up to exactly 100.0%. Shared by the live report and the
@@ -476,8 +476,8 @@ def mix_rows(
         kinds[kind].sub_types.append(row)
         kinds[kind].add(row)
     total = Figures()
-    for row in kinds.values():
-        total.add(row)
+    for kind_row in kinds.values():
+        total.add(kind_row)
     kind_rows = list(kinds.values())
     _apply_shares(kind_rows)
     _apply_shares([row for kind in kind_rows for row in kind.sub_types])
@@ -488,7 +488,7 @@ def _order(sub_type: str) -> int:
     return SubType.values.index(sub_type)
 
 
-def _apply_shares(rows: list[Figures]) -> None:
+def _apply_shares(rows: Sequence[Figures]) -> None:
     for share in fig.SHARES:
         for row, value in zip(rows, share.values([vars(r) for r in rows]), strict=True):
             setattr(row, share.key, value)

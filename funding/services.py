@@ -13,8 +13,9 @@ double-counting these records must prevent, so the second is told and nothing is
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,9 +24,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import Batch, Programme, Project, WorkItem
-from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.access import (
+    can_approve_in_district,
+    can_manage_programme_money,
+    can_write_line,
+    can_write_project_money,
+    require,
+)
+from renovation.audit import stamp
 from renovation.errors import ConflictError
-from renovation.validation import date_range_errors, plain_decimal
+from renovation.validation import checked, date_range_errors, plain_decimal
 
 from . import stale
 from .models import (
@@ -44,31 +52,10 @@ from .models import (
 if TYPE_CHECKING:
     from renovation.models import User
 
+T = TypeVar("T")
+
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e14")  # max_digits=16 with two decimal places
-
-
-# --- Permissions (pages use the same rules to show or hide their buttons) ------------------
-
-
-def can_write_project_money(user: User, project: Project) -> bool:
-    """Street officers book their street's project money; the district books any of its own."""
-    street = project.compound.street
-    return can_file_street_records(user, street.pk) or can_approve_in_district(
-        user, street.district_id
-    )
-
-
-def can_write_line(user: User, commitment: Commitment, project: Project | None) -> bool:
-    """Who may book receipts and expenditures on a line (a commitment and its project)."""
-    if project is not None:
-        return can_write_project_money(user, project)
-    return can_approve_in_district(user, commitment.programme.district_id)
-
-
-def can_manage_programme_money(user: User, programme: Programme) -> bool:
-    """Programme-level money (a district bond issue) and its allocation are district business."""
-    return can_approve_in_district(user, programme.district_id)
 
 
 # --- Input checks --------------------------------------------------------------------------
@@ -106,6 +93,16 @@ def check_not_future(day: dt.date | None, *, field: str) -> dt.date:
     if errors:
         raise ValidationError(errors)
     return day
+
+
+def _collect(errors: dict[str, list[str]], check: Callable[[], T]) -> T | None:
+    """What `check` returns, or None with its field errors added to `errors`."""
+    try:
+        return check()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+        return None
 
 
 def _check_kind(kind: str | None, sub_type: str) -> str:
@@ -146,9 +143,7 @@ def _lock(commitment: Commitment, version: int | None) -> Commitment:
 
 def _bump(commitment: Commitment, by: User, reason: str) -> None:
     commitment.version += 1
-    commitment.updated_by = by
-    commitment._history_user = by
-    commitment._change_reason = reason[:100]
+    stamp(commitment, by=by, reason=reason)
     commitment.save()
 
 
@@ -178,10 +173,8 @@ def funding_source_ensure(
             kind=kind,
             sub_type=sub_type,
             funder=funder,
-            created_by=by,
-            updated_by=by,
         )
-        source._history_user = by
+        stamp(source, by=by)
         source.save()
     return source
 
@@ -220,16 +213,8 @@ def commitment_create(
         raise ValidationError(_("Say which project or programme the money is for."))
 
     errors: dict[str, list[str]] = {}
-    checked: dict[str, object] = {}
-    for key, check in (
-        ("amount", lambda: parse_amount(amount)),
-        ("kind", lambda: _check_kind(kind, sub_type)),
-    ):
-        try:
-            checked[key] = check()
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                errors.setdefault(name, []).extend(messages)
+    value = _collect(errors, lambda: parse_amount(amount))
+    source_kind = _collect(errors, lambda: _check_kind(kind, sub_type))
     # Money is budgeted a year ahead at the earliest, and some arrives after completion
     # (青羊 applied for municipal funds once projects were finished).
     first, last = programme.start_year - 1, programme.end_year + 3
@@ -257,7 +242,7 @@ def commitment_create(
 
     source = funding_source_ensure(
         district_id=programme.district_id,
-        kind=checked["kind"],
+        kind=checked(source_kind),
         sub_type=sub_type,
         funder=funder,
         by=by,
@@ -267,15 +252,13 @@ def commitment_create(
         programme=programme,
         project=project,
         batch=batch,
-        year=year,
-        amount=checked["amount"],
+        year=checked(year),
+        amount=checked(value),
         rule=rule,
         reference=(reference or "").strip()[:160],
         note=(note or "").strip(),
-        created_by=by,
-        updated_by=by,
     )
-    commitment._history_user = by
+    stamp(commitment, by=by)
     commitment.save()
     stale.mark_dirty(commitment_ids=[commitment.pk])
     return commitment
@@ -348,15 +331,12 @@ def allocation_set(
             }
         )
     if existing is None:
-        allocation = Allocation(
-            commitment=locked, project=project, amount=value, created_by=by, updated_by=by
-        )
+        allocation = Allocation(commitment=locked, project=project, amount=value)
     else:
         allocation = existing
         allocation.amount = value
         allocation.version += 1
-        allocation.updated_by = by
-    allocation._history_user = by
+    stamp(allocation, by=by)
     allocation.save()
     _bump(locked, by, "allocation")
     stale.mark_dirty(commitment_ids=[locked.pk])
@@ -450,14 +430,12 @@ def receipt_record(
     receipt = Receipt(
         commitment=locked,
         project=line_project,
-        amount=value,
-        received_on=received_on,
+        amount=checked(value),
+        received_on=checked(received_on),
         over_reason=over_reason,
         note=(note or "").strip(),
-        created_by=by,
-        updated_by=by,
     )
-    receipt._history_user = by
+    stamp(receipt, by=by)
     receipt.save()
     _bump(locked, by, "receipt")
     stale.mark_dirty(programme_ids=[locked.programme_id], project_ids=[receipt.project_id])
@@ -512,15 +490,13 @@ def expenditure_record(
     expenditure = Expenditure(
         commitment=locked,
         project=line_project,
-        amount=value,
-        spent_on=spent_on,
+        amount=checked(value),
+        spent_on=checked(spent_on),
         work_item=work_item,
         payee=(payee or "").strip()[:160],
         note=(note or "").strip(),
-        created_by=by,
-        updated_by=by,
     )
-    expenditure._history_user = by
+    stamp(expenditure, by=by)
     expenditure.save()
     _bump(locked, by, "expenditure")
     stale.mark_dirty(programme_ids=[locked.programme_id], project_ids=[expenditure.project_id])

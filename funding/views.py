@@ -16,7 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from programmes.models import Programme, Project
 from programmes.selectors import ScopeNotFound
 from programmes.views import run_service
+from renovation import access
 from renovation.access import can_approve_in_district, require
+from renovation.http import AuthedHttpRequest
 
 from . import selectors, services
 from .forms import AllocationForm, CommitmentForm, ExpenditureForm, ReceiptForm, VersionedForm
@@ -35,7 +37,7 @@ def chosen_unit(request: HttpRequest) -> str:
     return unit_or_default(request.session.get(UNIT_SESSION_KEY))
 
 
-def _scope(request: HttpRequest) -> selectors.FundingScope:
+def _scope(request: AuthedHttpRequest) -> selectors.FundingScope:
     try:
         return selectors.funding_scope_resolve(user=request.user, params=request.GET)
     except ScopeNotFound:
@@ -43,7 +45,7 @@ def _scope(request: HttpRequest) -> selectors.FundingScope:
 
 
 @login_required
-def mix(request: HttpRequest) -> HttpResponse:
+def mix(request: AuthedHttpRequest) -> HttpResponse:
     scope = _scope(request)
     unit = chosen_unit(request)
     report = selectors.funding_mix(user=request.user, scope=scope)
@@ -63,7 +65,7 @@ def mix(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _project(request: HttpRequest, pk: int) -> Project:
+def _project(request: AuthedHttpRequest, pk: int) -> Project:
     try:
         return selectors.project_for_funding(user=request.user, pk=pk)
     except Project.DoesNotExist:
@@ -71,7 +73,7 @@ def _project(request: HttpRequest, pk: int) -> Project:
 
 
 @login_required
-def project_funding(request: HttpRequest, pk: int) -> HttpResponse:
+def project_funding(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     user = request.user
     return render(
@@ -84,7 +86,7 @@ def project_funding(request: HttpRequest, pk: int) -> HttpResponse:
             "expenditures": selectors.project_expenditures(user=user, project=project),
             "mix": selectors.funding_mix(user=user, scope=selectors.FundingScope(project=project)),
             "unit": chosen_unit(request),
-            "can_write": services.can_write_project_money(user, project),
+            "can_write": access.can_write_project_money(user, project),
             "can_approve": can_approve_in_district(user, project.programme.district_id),
         },
     )
@@ -92,9 +94,9 @@ def project_funding(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def project_commitment_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    require(services.can_write_project_money(request.user, project))
+    require(access.can_write_project_money(request.user, project))
     form = CommitmentForm(request.POST or None, programme=project.programme, project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +124,7 @@ def project_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _programme(request: HttpRequest, pk: int) -> Programme:
+def _programme(request: AuthedHttpRequest, pk: int) -> Programme:
     try:
         return Programme.objects.visible_to(request.user).select_related("district").get(pk=pk)
     except Programme.DoesNotExist:
@@ -130,10 +132,10 @@ def _programme(request: HttpRequest, pk: int) -> Programme:
 
 
 @login_required
-def programme_funding(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_funding(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     require(
-        services.can_manage_programme_money(request.user, programme)
+        access.can_manage_programme_money(request.user, programme)
         or _reads_district(request, programme)
     )
     return render(
@@ -144,12 +146,12 @@ def programme_funding(request: HttpRequest, pk: int) -> HttpResponse:
             "commitments": selectors.programme_commitments(user=request.user, programme=programme),
             "rules": ContributionRule.objects.filter(programme=programme),
             "unit": chosen_unit(request),
-            "can_manage": services.can_manage_programme_money(request.user, programme),
+            "can_manage": access.can_manage_programme_money(request.user, programme),
         },
     )
 
 
-def _reads_district(request: HttpRequest, programme: Programme) -> bool:
+def _reads_district(request: AuthedHttpRequest, programme: Programme) -> bool:
     """City viewers and auditors read programme-level money; street officers do not."""
     user = request.user
     return not (user.street_id and not user.is_superuser)
@@ -157,9 +159,9 @@ def _reads_district(request: HttpRequest, programme: Programme) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_commitment_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
-    require(services.can_manage_programme_money(request.user, programme))
+    require(access.can_manage_programme_money(request.user, programme))
     form = CommitmentForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -188,7 +190,7 @@ def programme_commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         commitment = selectors.commitment_detail(user=request.user, pk=pk)
     except ObjectDoesNotExist:
@@ -203,9 +205,9 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": chosen_unit(request),
             "can_approve": can_approve_in_district(user, commitment.programme.district_id)
             and commitment.status == commitment.Status.PLANNED,
-            "can_write": services.can_write_line(user, commitment, project),
+            "can_write": access.can_write_line(user, commitment, project),
             "can_allocate": commitment.is_programme_level
-            and services.can_manage_programme_money(user, commitment.programme),
+            and access.can_manage_programme_money(user, commitment.programme),
             "approve_form": VersionedForm(initial={"version": commitment.version}),
         },
     )
@@ -213,7 +215,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def commitment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         commitment = selectors.commitment_detail(user=request.user, pk=pk)
     except ObjectDoesNotExist:
@@ -232,18 +234,18 @@ def commitment_approve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Commitment approved."))
             return redirect(_back(request, commitment))
     for error in form.non_field_errors():
-        messages.error(request, error)
+        messages.error(request, str(error))  # ErrorList yields each message as a string
     return redirect(_back(request, commitment))
 
 
-def _back(request: HttpRequest, commitment) -> str:
+def _back(request: AuthedHttpRequest, commitment) -> str:
     project_id = request.POST.get("project") or request.GET.get("project")
     if project_id and project_id.isdigit():
         return reverse("funding:project", args=[int(project_id)])
     return commitment.get_absolute_url()
 
 
-def _line(request: HttpRequest, pk: int):
+def _line(request: AuthedHttpRequest, pk: int):
     raw = request.GET.get("project")
     if raw in (None, ""):
         project_id = None
@@ -257,9 +259,9 @@ def _line(request: HttpRequest, pk: int):
         raise Http404 from None
 
 
-def _record(request: HttpRequest, pk: int, *, form_class, service, title: str):
+def _record(request: AuthedHttpRequest, pk: int, *, form_class, service, title: str):
     commitment, project = _line(request, pk)
-    require(services.can_write_line(request.user, commitment, project))
+    require(access.can_write_line(request.user, commitment, project))
     kwargs = {"project": project} if form_class is ExpenditureForm else {}
     status = 200
     if request.method == "POST":
@@ -300,7 +302,7 @@ def _line_summary(request, commitment, project) -> selectors.Line | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def receipt_create(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -312,7 +314,7 @@ def receipt_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def expenditure_create(request: HttpRequest, pk: int) -> HttpResponse:
+def expenditure_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _record(
         request,
         pk,
@@ -324,12 +326,12 @@ def expenditure_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def allocation_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         commitment = selectors.commitment_detail(user=request.user, pk=pk)
     except ObjectDoesNotExist:
         raise Http404 from None
-    require(services.can_manage_programme_money(request.user, commitment.programme))
+    require(access.can_manage_programme_money(request.user, commitment.programme))
     if not commitment.is_programme_level:
         raise Http404
     projects = (

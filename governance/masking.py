@@ -1,16 +1,16 @@
-"""Personal data of residents (names, phone numbers, contacts): who sees it, and the masks.
+"""Personal data of residents (names, phone numbers, contacts): the masks.
 
-Street officers of the record's street and district officials of its district need to call
-committee members; everyone else (city viewers, API clients, other districts) sees masked values.
-Public pages never show members or contacts at all.
+Who sees them unmasked is a rule of renovation/access.py (`can_see_personal_data`: the street
+officers of the record's street and the district officials of its district); everyone else sees
+masked values. Public pages never show members or contacts at all.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+# Re-exported for the governance API's serializers and views, which import it from here.
+from renovation.access import can_see_personal_data
 
-if TYPE_CHECKING:
-    from renovation.models import User
+__all__ = ["can_see_personal_data", "mask_name", "mask_phone"]
 
 
 def mask_name(name: str) -> str:
@@ -34,15 +34,3 @@ def mask_phone(phone: str) -> str:
     if len(digits) > 4:
         return "*" * (len(digits) - 2) + digits[-2:]
     return "*" * len(digits)
-
-
-def can_see_personal_data(user: User | None, *, street_id: int, district_id: int) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role == user.Role.STREET_OFFICER:
-        return user.street_id == street_id
-    if user.role == user.Role.DISTRICT_OFFICIAL:
-        return user.district_id == district_id
-    return False

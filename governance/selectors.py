@@ -21,10 +21,11 @@ from funding.selectors import FundingMix, FundingScope, funding_mix
 from programmes.gates import GateResult
 from programmes.models import Compound, Project, Stage, Street
 from programmes.selectors import compound_list
+from renovation.access import can_see_personal_data
 from renovation.figures import Figure, aggregates, cleaned
 
 from . import figures as gf
-from .masking import can_see_personal_data, mask_name, mask_phone
+from .masking import mask_name, mask_phone
 from .models import (
     CommitteeMember,
     Disclosure,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes import stale
+from renovation.audit import stamp
 from renovation.stale import mark_history_changed
 
 from .models import Project, Stage, StageTransition
@@ -110,10 +111,8 @@ def project_completion_follow_acceptance(*, project: Project, by: User, reason: 
         return False
     moved = [day for day in (project.completed_on, completed_on) if day is not None]
     project.completed_on = completed_on
-    project.updated_by = by
     project.version += 1
-    project._history_user = by
-    project._change_reason = (reason or _("Acceptance date corrected"))[:100]
+    stamp(project, by=by, reason=reason or _("Acceptance date corrected"))
     project.save()
     stale.mark_dirty(project_ids=[project.pk])
     mark_history_changed(since=min(moved), project_ids=[project.pk])

@@ -10,6 +10,10 @@ them with the year's target (dashboard, API) or with the year's plan, the projec
 year (statutory returns). Average progress is the plain mean over the projects under
 construction, weighted progress weights them by budget. Rates are rounded by the one rule of
 renovation.figures.rounding.
+
+Buildings and floor area (`BUILDINGS`, `FLOOR_AREA`) serve every scope already, so a totals row
+of compounds, buildings, households, floor area and investment (issue 15) is a reader of five
+registered figures (`reporting.figures.figures_for`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Plausible-but-odd figures are warnings to confirm (renovation/warnings.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from programmes import stale
 from renovation.access import can_set_up_geography, require
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 from renovation.warnings import confirm_or_raise, confirmed_reason
 
@@ -37,6 +38,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from renovation.models import User
+
+M = TypeVar("M", bound=models.Model)
 
 COMPOUND_FIELDS = (
     "code",
@@ -66,15 +69,6 @@ def _require(by: User, district_id: int) -> None:
     )
 
 
-def _stamp(record: models.Model, *, by: User, reason: str) -> None:
-    if hasattr(record, "updated_by"):
-        record.updated_by = by
-        if record.pk is None:
-            record.created_by = by
-    record._history_user = by
-    record._change_reason = reason[:100]
-
-
 def _clean(record: models.Model, exclude: Iterable[str] = ()) -> None:
     """The model's own rules (lengths, ranges, unique names) with its translated messages."""
     try:
@@ -90,14 +84,14 @@ def _name(value: str, field: str = "name") -> str:
     return value
 
 
-def _check_version(record: models.Model, version: int | None) -> None:
+def _check_version(record: Compound | Building, version: int | None) -> None:
     if version is not None and record.version != version:
         raise ConflictError()
 
 
-def _locked(model: type[models.Model], pk: int) -> Any:
+def _locked(model: type[M], pk: int) -> M:
     """The row, locked; a row deleted meanwhile (a merged compound) is a conflict."""
-    record = model.objects.select_for_update().filter(pk=pk).first()
+    record = model._default_manager.select_for_update().filter(pk=pk).first()
     if record is None:
         raise ConflictError(
             _(
@@ -116,7 +110,7 @@ def street_create(*, by: User, district: District, name: str) -> Street:
     _require(by, district.pk)
     street = Street(district=district, name=_name(name))
     _clean(street)
-    _stamp(street, by=by, reason=_("Street office set up"))
+    stamp(street, by=by, reason=_("Street office set up"))
     street.save()
     return street
 
@@ -127,7 +121,7 @@ def street_update(*, by: User, street: Street, name: str) -> Street:
     locked = _locked(Street, street.pk)
     locked.name = _name(name)
     _clean(locked)
-    _stamp(locked, by=by, reason=_("Street office renamed"))
+    stamp(locked, by=by, reason=_("Street office renamed"))
     locked.save()
     stale.mark_dirty(street_ids=[locked.pk])
     return locked
@@ -144,7 +138,7 @@ def community_create(*, by: User, street: Street, name: str) -> Community:
     _require(by, street.district_id)
     community = Community(street=street, name=_name(name))
     _clean(community)
-    _stamp(community, by=by, reason=_("Community set up"))
+    stamp(community, by=by, reason=_("Community set up"))
     community.save()
     return community
 
@@ -160,7 +154,7 @@ def community_update(*, by: User, community: Community, name: str, street: Stree
         raise ValidationError(
             {"street": _("The community has compounds: move them first, then the community.")}
         )
-    _stamp(locked, by=by, reason=_("Community changed"))
+    stamp(locked, by=by, reason=_("Community changed"))
     locked.save()
     return locked
 
@@ -182,8 +176,8 @@ def _set_area_compounds(area: Area, chosen: list[Compound], *, by: User) -> set[
     for compound, target in [(c, None) for c in leaving] + [(c, area) for c in joining]:
         compound.area = target
         compound.version += 1
-        _stamp(compound, by=by, reason=_("Area changed"))
-        compound.save(update_fields=["area", "version", "updated_by", "updated_at"])
+        audited = stamp(compound, by=by, reason=_("Area changed"))
+        compound.save(update_fields=["area", "version", *audited])
     return touched
 
 
@@ -200,7 +194,7 @@ def area_create(
     area = Area(district=district, name=_name(name), description=(description or "").strip())
     _clean(area)
     chosen = _area_compounds(area, compounds)
-    _stamp(area, by=by, reason=_("Area set up"))
+    stamp(area, by=by, reason=_("Area set up"))
     area.save()
     stale.mark_dirty(area_ids=_set_area_compounds(area, chosen, by=by))
     return area
@@ -221,7 +215,7 @@ def area_update(
     locked.name = _name(name)
     locked.description = (description or "").strip()
     _clean(locked)
-    _stamp(locked, by=by, reason=_("Area changed"))
+    stamp(locked, by=by, reason=_("Area changed"))
     locked.save()
     touched = {locked.pk}
     if compounds is not None:
@@ -274,7 +268,7 @@ def compound_create(*, by: User, street: Street, **values: Any) -> Compound:
     compound.name = _name(compound.name)
     _compound_rules(compound, street.district_id)
     _clean(compound)
-    _stamp(compound, by=by, reason=_("Compound registered"))
+    stamp(compound, by=by, reason=_("Compound registered"))
     compound.save()
     stale.mark_dirty(compound_ids=[compound.pk])
     return compound
@@ -306,7 +300,7 @@ def compound_update(
         confirmed=confirm_warnings,
     )
     locked.version += 1
-    _stamp(locked, by=by, reason=confirmed_reason(_("Compound changed"), warnings))
+    stamp(locked, by=by, reason=confirmed_reason(_("Compound changed"), warnings))
     locked.save()
     stale.mark_dirty(
         compound_ids=[locked.pk],
@@ -344,7 +338,7 @@ def building_create(
         ),
         confirmed=confirm_warnings,
     )
-    _stamp(building, by=by, reason=confirmed_reason(_("Building added"), warnings))
+    stamp(building, by=by, reason=confirmed_reason(_("Building added"), warnings))
     building.save()
     stale.mark_dirty(compound_ids=[locked.pk])
     return building
@@ -377,7 +371,7 @@ def building_update(
         confirmed=confirm_warnings,
     )
     locked.version += 1
-    _stamp(locked, by=by, reason=confirmed_reason(_("Building changed"), warnings))
+    stamp(locked, by=by, reason=confirmed_reason(_("Building changed"), warnings))
     locked.save()
     stale.mark_dirty(compound_ids=[locked.compound_id])
     return locked
@@ -412,11 +406,7 @@ def _repoint(records: Iterable[models.Model], field: str, target: models.Model, 
         if hasattr(record, "version"):
             record.version += 1
             update.append("version")
-        if hasattr(record, "updated_by"):
-            record.updated_by = by
-            update += ["updated_by", "updated_at"]
-        record._history_user = by
-        record._change_reason = reason[:100]
+        update += stamp(record, by=by, reason=reason)
         record.save(update_fields=update)
         moved.append(record.pk)
     return moved
@@ -498,8 +488,7 @@ def compound_merge(
             if ids:
                 moved.setdefault(rel.related_model._meta.label, []).extend(ids)
         joined[str(building.pk)] = same.pk
-        building._history_user = by
-        building._change_reason = note[:100]
+        stamp(building, by=by, reason=note)
         building.delete()
     if joined:
         moved["buildings_joined"] = joined
@@ -515,13 +504,12 @@ def compound_merge(
         if f.name not in ("created_by", "updated_by", "current_project")
     }
     old_street, old_area, code = duplicate.street_id, duplicate.area_id, duplicate.code
-    duplicate._history_user = by
-    duplicate._change_reason = note[:100]
+    stamp(duplicate, by=by, reason=note)
     duplicate.delete()
     if code and not kept.code:
         kept.code = code  # the registry number the district knows the compound by
     kept.version += 1
-    _stamp(kept, by=by, reason=note)
+    stamp(kept, by=by, reason=note)
     kept.save()
     compound_current_project_refresh(compound_ids=[kept.pk])
     stale.mark_dirty(

@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from renovation.access import can_set_up_geography, require
+from renovation.http import AuthedHttpRequest
 
 from . import geography_services as services
 from . import selectors
@@ -38,7 +39,7 @@ from .views import run_service
 FORM = "programmes/geography/form.html"
 
 
-def _district(request: HttpRequest) -> District:
+def _district(request: AuthedHttpRequest) -> District:
     """The district being set up: the official's own (a platform administrator names one)."""
     user = request.user
     district_id = user.district_id or request.GET.get("district") or request.POST.get("district")
@@ -46,7 +47,7 @@ def _district(request: HttpRequest) -> District:
         district = selectors.district_list(user=user).first()
     else:
         try:
-            district = selectors.district_list(user=user).filter(pk=int(district_id)).first()
+            district = selectors.district_list(user=user).filter(pk=int(str(district_id))).first()
         except (TypeError, ValueError):
             district = None
     if district is None or not can_set_up_geography(user, district.pk):
@@ -54,7 +55,7 @@ def _district(request: HttpRequest) -> District:
     return district
 
 
-def _allowed(request: HttpRequest, district_id: int) -> None:
+def _allowed(request: AuthedHttpRequest, district_id: int) -> None:
     require(
         can_set_up_geography(request.user, district_id),
         _("Streets, areas and compounds are set up by the district's officials."),
@@ -62,7 +63,7 @@ def _allowed(request: HttpRequest, district_id: int) -> None:
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     *,
     form,
     call: Callable[[dict], Any],
@@ -86,7 +87,7 @@ def _form_page(
 
 
 @login_required
-def geography(request: HttpRequest) -> HttpResponse:
+def geography(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     streets = (
         district.streets.annotate(compound_count=Count("compounds"))
@@ -115,7 +116,7 @@ def _back() -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def street_create(request: HttpRequest) -> HttpResponse:
+def street_create(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     return _form_page(
         request,
@@ -132,7 +133,7 @@ def street_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def street_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def street_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     street = get_object_or_404(selectors.street_list(user=request.user), pk=pk)
     _allowed(request, street.district_id)
     return _form_page(
@@ -148,7 +149,7 @@ def street_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def community_create(request: HttpRequest) -> HttpResponse:
+def community_create(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     form = CommunityForm(
         request.POST or None, district=district, initial={"street": request.GET.get("street")}
@@ -168,7 +169,7 @@ def community_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def community_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def community_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     community = get_object_or_404(
         Community.objects.visible_to(request.user).select_related("street__district"), pk=pk
     )
@@ -193,7 +194,7 @@ def community_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def area_create(request: HttpRequest) -> HttpResponse:
+def area_create(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     return _form_page(
         request,
@@ -208,7 +209,7 @@ def area_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def area_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     area = get_object_or_404(
         selectors.area_list(user=request.user).select_related("district"), pk=pk
     )
@@ -234,7 +235,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def compound_create(request: HttpRequest) -> HttpResponse:
+def compound_create(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     form = CompoundForm(request.POST or None, district=district)
 
@@ -258,7 +259,7 @@ def _initial(record, name: str) -> Any:
     return getattr(record, record._meta.get_field(name).attname)
 
 
-def _compound(request: HttpRequest, pk: int) -> Compound:
+def _compound(request: AuthedHttpRequest, pk: int) -> Compound:
     compound = get_object_or_404(
         selectors.compound_list(user=request.user).select_related("street__district"), pk=pk
     )
@@ -268,7 +269,7 @@ def _compound(request: HttpRequest, pk: int) -> Compound:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def compound_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def compound_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     compound = _compound(request, pk)
     initial = {name: _initial(compound, name) for name in COMPOUND_FORM_FIELDS}
     initial["version"] = compound.version
@@ -292,7 +293,7 @@ def compound_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def building_create(request: HttpRequest, pk: int) -> HttpResponse:
+def building_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     compound = _compound(request, pk)
     form = BuildingForm(request.POST or None)
     return _form_page(
@@ -313,7 +314,7 @@ def building_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def building_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     building = get_object_or_404(
         selectors.building_list(user=request.user).select_related("compound__street"), pk=pk
     )
@@ -342,7 +343,7 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def compound_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def compound_merge(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     kept = _compound(request, pk)
     form = MergeForm(request.POST or None, kept=kept)
     return _form_page(

@@ -22,7 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renovation.access import can_enter_historical_record, require
+from renovation.audit import stamp
 from renovation.errors import ConflictError
+from renovation.validation import checked
 
 from . import dates, services
 from .gates import hook
@@ -225,13 +227,15 @@ def project_historical_record_enter(
             _acceptance_save(
                 project=project,
                 by=by,
-                accepted_on=accepted_on,
+                accepted_on=checked(accepted_on),
                 residents_present=residents_present or 0,
                 participants=participants,
                 reason=reason,
             )
         if stage == Stage.ACCEPTED and parsed:
-            _report_file(project=project, by=by, day=quantities_on, values=parsed, note=waiver)
+            _report_file(
+                project=project, by=by, day=checked(quantities_on), values=parsed, note=waiver
+            )
             parsed = {}
         services.project_stage_transition(
             project=project,
@@ -242,7 +246,7 @@ def project_historical_record_enter(
             waiver_reason=reason,
         )
     if parsed:
-        _report_file(project=project, by=by, day=quantities_on, values=parsed, note=waiver)
+        _report_file(project=project, by=by, day=checked(quantities_on), values=parsed, note=waiver)
     _money_enter(project=project, by=by, rows=money)
     project.refresh_from_db()
     return project
@@ -258,15 +262,13 @@ def _acceptance_save(
     reason: str,
 ) -> AcceptanceRecord:
     record = AcceptanceRecord.objects.filter(project=project).first() or AcceptanceRecord(
-        project=project, created_by=by
+        project=project
     )
     record.accepted_on = accepted_on
     record.residents_present = residents_present
     record.participants = (participants or "").strip() or record.participants
     record.passed = True
-    record.updated_by = by
-    record._history_user = by
-    record._change_reason = reason[:100]
+    stamp(record, by=by, reason=reason)
     record.save()
     return record
 
@@ -277,10 +279,8 @@ def _report_file(
     """One submitted report of the quantities completed to date (district-entered)."""
     report = ProgressReport.objects.filter(project=project, report_date=day).first()
     if report is None:
-        report = ProgressReport(
-            project=project, report_date=day, note=note, created_by=by, updated_by=by
-        )
-        report._history_user = by
+        report = ProgressReport(project=project, report_date=day, note=note)
+        stamp(report, by=by)
         report.save()
     report.lines.filter(work_item_id__in=values).delete()
     ProgressReportLine.objects.bulk_create(

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from renovation.access import can_enter_historical_record, require
+from renovation.http import AuthedHttpRequest
 
 from . import history_services
 from .history_forms import HistoricalRecordForm
@@ -35,7 +36,7 @@ def _enter(**kwargs):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def historical_record(request: HttpRequest, pk: int) -> HttpResponse:
+def historical_record(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     require(can_enter_historical_record(request.user, project.compound.street.district_id))
     form = HistoricalRecordForm(request.POST or None, project=project)

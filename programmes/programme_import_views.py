@@ -8,12 +8,13 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from renovation.access import can_set_up_in_district
+from renovation.http import AuthedHttpRequest
 
 from . import selectors
 from .models import Programme
@@ -22,7 +23,7 @@ from .programme_import import programme_import, programme_import_template
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _programme(request: HttpRequest, pk: int) -> Programme:
+def _programme(request: AuthedHttpRequest, pk: int) -> Programme:
     programme = get_object_or_404(
         selectors.programme_list(user=request.user).select_related("district"), pk=pk
     )
@@ -33,7 +34,7 @@ def _programme(request: HttpRequest, pk: int) -> Programme:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_import_page(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_import_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     result = None
     if request.method == "POST":
@@ -62,7 +63,7 @@ def programme_import_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def programme_import_template_download(request: HttpRequest, pk: int) -> FileResponse:
+def programme_import_template_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
     programme = _programme(request, pk)
     handle = io.BytesIO()
     programme_import_template(handle, programme=programme)

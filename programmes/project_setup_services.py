@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from programmes import stale
+from renovation.audit import stamp
+from renovation.validation import checked
 
 from .models import (
     Batch,
@@ -24,7 +26,7 @@ from .models import (
     Stage,
     compound_current_project_refresh,
 )
-from .setup_services import Errors, _check_version, _dates, _money, _require_district, _stamp, _text
+from .setup_services import Errors, _check_version, _dates, _money, _require_district, _text
 
 if TYPE_CHECKING:
     from renovation.models import User
@@ -47,17 +49,25 @@ PROJECT_FIELDS = (
 )
 
 
-def _validate_project(project: Project, categories: Iterable[str] | None, errors: Errors) -> None:
+def _validate_project(
+    project: Project,
+    categories: Iterable[str] | None,
+    errors: Errors,
+    *,
+    year: int | None,
+    budget: Decimal | None,
+) -> None:
+    """Every field's error; `year` and `budget` are checked before they reach a new record."""
     programme, compound = project.programme, project.compound
     if compound.street.district_id != programme.district_id:
         errors.add("compound", _("The compound is not in the programme's district."))
-    if project.year is None or not programme.start_year <= project.year <= programme.end_year:
+    if year is None or not programme.start_year <= year <= programme.end_year:
         errors.add(
             "year",
             _("Choose a year of the programme (%(first)s–%(last)s).")
             % {"first": programme.start_year, "last": programme.end_year},
         )
-    if project.batch_id is not None and project.batch.programme_id != programme.pk:
+    if project.batch is not None and project.batch.programme_id != programme.pk:
         errors.add("batch", _("Choose a batch of this programme."))
     if categories is not None:
         values = list(categories)
@@ -67,7 +77,7 @@ def _validate_project(project: Project, categories: Iterable[str] | None, errors
         else:
             project.categories = stored
             project.category = stored.split(",")[0]
-    _money(errors, "budget", project.budget)
+    _money(errors, "budget", budget)
     for field, limit in (
         ("name", 160),
         ("contractor", 160),
@@ -113,9 +123,7 @@ def project_create(
         programme=programme,
         compound=compound,
         batch=batch,
-        year=year,
         name=name,
-        budget=budget,
         contractor=contractor,
         supervisor=supervisor,
         designer=designer,
@@ -123,9 +131,10 @@ def project_create(
         planned_end=planned_end,
     )
     errors = Errors()
-    _validate_project(project, categories, errors)
+    _validate_project(project, categories, errors, year=year, budget=budget)
     errors.raise_if_any()
-    _stamp(project, by, _("Project created"))
+    project.year, project.budget = checked(year), checked(budget)
+    stamp(project, by=by, reason=_("Project created"))
     try:
         with transaction.atomic():
             project.save()
@@ -166,10 +175,10 @@ def project_update(
         )
     if locked.programme.district_id != project.programme.district_id:
         errors.add("programme", _("Choose a programme of the same district."))
-    _validate_project(locked, categories, errors)
+    _validate_project(locked, categories, errors, year=locked.year, budget=locked.budget)
     errors.raise_if_any()
     locked.version += 1
-    _stamp(locked, by, _text(reason) or _("Project set-up changed"))
+    stamp(locked, by=by, reason=_text(reason) or _("Project set-up changed"))
     locked.save()
     stale.mark_dirty(
         project_ids=[locked.pk],

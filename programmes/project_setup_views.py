@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from renovation.access import can_set_up_in_district
+from renovation.http import AuthedHttpRequest
 
 from . import project_setup_services, selectors, work_setup_services
 from .models import AcceptanceRecord, Batch, Compound, Programme, Project, WorkItem, WorkType
@@ -26,7 +27,7 @@ from .views import run_service
 # --- Projects ------------------------------------------------------------------------------
 
 
-def _project_choices(request: HttpRequest, programme_id: int | None) -> dict[str, QuerySet]:
+def _project_choices(request: AuthedHttpRequest, programme_id: int | None) -> dict[str, QuerySet]:
     user = request.user
     districts = [user.district_id] if not user.is_superuser else _user_district_ids(request)
     return {
@@ -43,7 +44,7 @@ def _project_choices(request: HttpRequest, programme_id: int | None) -> dict[str
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     _may_set_up(request, user.district_id if not user.is_superuser else None)
     initial: dict[str, Any] = {"categories": ["basic"]}
@@ -62,7 +63,9 @@ def project_create(request: HttpRequest) -> HttpResponse:
     else:
         programme_id = None
     form = ProjectForm(
-        request.POST or None, initial=initial, **_project_choices(request, programme_id)
+        request.POST or None,
+        initial=initial,
+        **_project_choices(request, int(programme_id) if programme_id else None),
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -80,7 +83,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _project(request: HttpRequest, pk: int) -> Project:
+def _project(request: AuthedHttpRequest, pk: int) -> Project:
     return get_object_or_404(
         selectors.project_list(user=request.user).select_related("compound__street"), pk=pk
     )
@@ -88,7 +91,7 @@ def _project(request: HttpRequest, pk: int) -> Project:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     _may_set_up(request, project.compound.street.district_id)
     names = ProjectForm.base_fields
@@ -132,7 +135,7 @@ def _work_types(project: Project) -> QuerySet[WorkType]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def work_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def work_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     _may_set_up(request, project.compound.street.district_id)
     form = WorkItemForm(request.POST or None, work_types=_work_types(project))
@@ -151,7 +154,7 @@ def work_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _item(request: HttpRequest, pk: int) -> WorkItem:
+def _item(request: AuthedHttpRequest, pk: int) -> WorkItem:
     return get_object_or_404(
         WorkItem.objects.visible_to(request.user).select_related(
             "project__compound__street", "work_type"
@@ -162,7 +165,7 @@ def _item(request: HttpRequest, pk: int) -> WorkItem:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def work_item_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     project = item.project
     _may_set_up(request, project.compound.street.district_id)
@@ -197,7 +200,7 @@ def work_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def work_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def work_item_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     project = item.project
     _may_set_up(request, project.compound.street.district_id)
@@ -224,7 +227,7 @@ def work_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def acceptance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def acceptance_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     _may_set_up(request, project.compound.street.district_id)
     record = AcceptanceRecord.objects.filter(project=project).first()
@@ -263,7 +266,7 @@ def acceptance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def work_type_list(request: HttpRequest) -> HttpResponse:
+def work_type_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     district = user.district
     can_add = district is not None and can_set_up_in_district(user, district.pk)
@@ -294,7 +297,7 @@ def work_type_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def work_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def work_type_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     work_type = get_object_or_404(
         WorkType.objects.visible_to(request.user).filter(district__isnull=False), pk=pk
     )

@@ -7,9 +7,11 @@ whatever the number of rows.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -31,6 +33,7 @@ from .models import (
     ProgressReport,
     Project,
     SiteProblem,
+    SiteProblemQuerySet,
     Stage,
     StageTransition,
     Street,
@@ -109,7 +112,7 @@ def progress_report_for_review(*, user: User) -> QuerySet[ProgressReport]:
     return progress_report_list(user=user).prefetch_related("lines__work_item__work_type")
 
 
-def site_problem_list(*, user: User) -> QuerySet[SiteProblem]:
+def site_problem_list(*, user: User) -> SiteProblemQuerySet:
     return SiteProblem.objects.visible_to(user).select_related(
         "project", "project__compound", "project__compound__street", "created_by"
     )
@@ -121,7 +124,7 @@ def street_list(*, user: User) -> QuerySet[Street]:
 
 @dataclass
 class HistoryEntry:
-    when: object
+    when: datetime
     who: str
     record: str
     action: str
@@ -242,6 +245,9 @@ class StreetRow:
     average_progress: Decimal | None = None
     open_problems: int = 0
     overdue_problems: int = 0
+    # Budget-weighted, from the snapshots only (reporting.rollups); live rows leave it None,
+    # so it takes no part in comparing a snapshot's row with the live one.
+    weighted_progress: Decimal | None = dataclasses.field(default=None, compare=False)
 
 
 @dataclass
@@ -348,7 +354,9 @@ def stage_counts(*, user: User) -> tuple[list[dict], dict]:
         .annotate(**aggregates(pair))
         .order_by()
     )
-    by_stage = {row["current_project__stage"]: cleaned(pair, row) for row in rows}
+    by_stage: dict[str | None, dict[str, int]] = {
+        row["current_project__stage"]: cleaned(pair, row) for row in rows
+    }
     empty = {"compounds": 0, "households": 0}
     stages = [
         {"stage": stage, "label": label, **by_stage.get(stage, empty)}
@@ -381,11 +389,11 @@ def street_comparison(*, user: User, year: int) -> list[StreetRow]:
         )
         .order_by()
     )
-    for row in projects:
-        target = rows.get(row["compound__street"])
+    for counts in projects:
+        target = rows.get(counts["compound__street"])
         if target:
             values = cleaned(
-                (fig.IN_CONSTRUCTION, fig.PROGRESS_SUM, fig.STARTED, fig.COMPLETED), row
+                (fig.IN_CONSTRUCTION, fig.PROGRESS_SUM, fig.STARTED, fig.COMPLETED), counts
             )
             target.in_construction = values["in_construction"]
             target.started = values["started"]
@@ -398,10 +406,10 @@ def street_comparison(*, user: User, year: int) -> list[StreetRow]:
         .annotate(**aggregates(fig.PROBLEM_FIGURES))
         .order_by()
     )
-    for row in problems:
-        target = rows.get(row["project__compound__street"])
+    for open_row in problems:
+        target = rows.get(open_row["project__compound__street"])
         if target:
-            values = cleaned(fig.PROBLEM_FIGURES, row)
+            values = cleaned(fig.PROBLEM_FIGURES, open_row)
             target.open_problems = values["open_problems"]
             target.overdue_problems = values["overdue_problems"]
     return [row for row in rows.values() if row.compounds]
@@ -586,11 +594,11 @@ def work_effects(*, user: User, scope: StatisticsScope) -> list[dict]:
         "work_budget": "budget",
     }
     result = []
+    aliases = {figure.alias for figure in fig.WORK_FIGURES}
     for row in rows:
         values = cleaned(fig.WORK_FIGURES, row)
-        for figure in fig.WORK_FIGURES:
-            del row[figure.alias]
-        result.append({**row, **{names[key]: value for key, value in values.items()}})
+        plain = {key: value for key, value in row.items() if key not in aliases}
+        result.append({**plain, **{names[key]: value for key, value in values.items()}})
     return result
 
 
@@ -613,11 +621,12 @@ def _scope_querysets(user: User) -> dict[str, QuerySet]:
     }
 
 
-def scope_parameters(*, user: User, names: tuple[str, ...], params) -> dict[str, object]:
+def scope_parameters(*, user: User, names: tuple[str, ...], params) -> dict[str, Any]:
     """The named GET parameters present in `params`, each read among what the user may see:
-    objects for ids, an int for `year` (1990–2100). One query per parameter present."""
+    objects for ids, an int for `year` (1990–2100), keyed by the scope's own field names (the
+    scope dataclasses take them as keyword arguments). One query per parameter present."""
     querysets = _scope_querysets(user)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for name in names:
         raw = params.get(name)
         if raw in (None, ""):

@@ -8,7 +8,7 @@ or `ConflictError` for a stale form. Pages, API and commands all call these.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renovation.access import can_approve_in_district, can_file_street_records, require
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 from renovation.figures.rounding import rate
 from renovation.stale import mark_history_changed
@@ -206,7 +207,7 @@ def _gate_handed_over(project: Project) -> GateResult:
     return check(project, GateResult()) if check else GateResult()
 
 
-FORWARD_GATES = {
+FORWARD_GATES: dict[str, Callable[[Project], GateResult]] = {
     Stage.CONSULTATION: _gate_consultation,
     Stage.DESIGN: _gate_design,
     Stage.APPROVED: _gate_approved,
@@ -303,10 +304,8 @@ def project_stage_transition(
         project.completed_on = None
     project.stage = to_stage
     project.stage_changed_at = now
-    project.updated_by = by
     project.version = locked.version + 1
-    project._history_user = by
-    project._change_reason = reason[:100]
+    stamp(project, by=by, reason=reason)
     project.save()
     stale.mark_dirty(project_ids=[project.pk])
     moved = {
@@ -495,8 +494,7 @@ def progress_report_file(
         report.note = note
         report.status = ProgressReport.Status.SUBMITTED
         report.version = existing.version + 1
-        report.updated_by = by
-        report._history_user = by
+        stamp(report, by=by)
         report.save()
         report.lines.all().delete()
     else:
@@ -504,15 +502,8 @@ def progress_report_file(
             raise ConflictError()
         try:
             with transaction.atomic():
-                report = ProgressReport(
-                    project=project,
-                    report_date=report_date,
-                    note=note,
-                    created_by=by,
-                    updated_by=by,
-                )
-                # Outside a request (API, commands) history has no user unless it is named.
-                report._history_user = by
+                report = ProgressReport(project=project, report_date=report_date, note=note)
+                stamp(report, by=by)
                 report.save()
         except IntegrityError:
             raise ConflictError() from None
@@ -526,10 +517,19 @@ def progress_report_file(
         for item_id, value in parsed.items()
     )
     for photo in photos:
-        ProgressPhoto.objects.create(report=report, image=photo, created_by=by, updated_by=by)
+        _photo_add(report=report, image=photo, by=by)
     project_progress_recompute(project=project, by=by, at=now)
     stale.mark_dirty(project_ids=[project.pk])
     return report
+
+
+def _photo_add(
+    *, report: ProgressReport, image: UploadedFile, by: User, caption: str = ""
+) -> ProgressPhoto:
+    photo = ProgressPhoto(report=report, image=image, caption=caption)
+    stamp(photo, by=by)
+    photo.save()
+    return photo
 
 
 @transaction.atomic
@@ -576,16 +576,9 @@ def progress_photos_add(
         images = MultipleImageField().clean(photos)
     except ValidationError as error:
         raise ValidationError({"photos": error.messages}) from None
-    added = [
-        ProgressPhoto.objects.create(
-            report=locked, image=image, caption=caption, created_by=by, updated_by=by
-        )
-        for image in images
-    ]
+    added = [_photo_add(report=locked, image=image, caption=caption, by=by) for image in images]
     locked.version += 1
-    locked.updated_by = by
-    locked._history_user = by
-    locked._change_reason = (_("Photos added: %(n)s") % {"n": len(added)})[:100]
+    stamp(locked, by=by, reason=_("Photos added: %(n)s") % {"n": len(added)})
     locked.save()
     return added
 
@@ -612,9 +605,8 @@ def progress_report_return(
     locked.return_comment = comment
     locked.returned_by = by
     locked.returned_at = timezone.now()
-    locked.updated_by = by
     locked.version += 1
-    locked._history_user = by
+    stamp(locked, by=by)
     locked.save()
     project_progress_recompute(project=project, by=by)
     stale.mark_dirty(project_ids=[project.pk])
@@ -688,10 +680,8 @@ def site_problem_raise(
         title=title[:160],
         description=(description or "").strip(),
         severity=severity,
-        created_by=by,
-        updated_by=by,
     )
-    problem._history_user = by
+    stamp(problem, by=by)
     problem.save()
     stale.mark_dirty(project_ids=[project.pk])
     return problem
@@ -718,9 +708,8 @@ def site_problem_close(
     locked.resolution = resolution
     locked.closed_at = timezone.now()
     locked.closed_by = by
-    locked.updated_by = by
     locked.version += 1
-    locked._history_user = by
+    stamp(locked, by=by)
     locked.save()
     stale.mark_dirty(project_ids=[locked.project_id])
     return locked

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from programmes import stale
 from renovation.access import can_set_up_in_district, require
+from renovation.audit import stamp
 from renovation.errors import ConflictError
+from renovation.validation import checked
 
 from .models import (
     Area,
@@ -52,16 +54,6 @@ class Errors(dict):
     def raise_if_any(self) -> None:
         if self:
             raise ValidationError(dict(self))
-
-
-def _stamp(record: Any, by: User, reason: str = "") -> None:
-    if record.pk is None and hasattr(record, "created_by"):
-        record.created_by = by
-    if hasattr(record, "updated_by"):
-        record.updated_by = by
-    record._history_user = by
-    if reason:
-        record._change_reason = reason[:100]
 
 
 def _check_version(current: int, version: int | None) -> None:
@@ -125,37 +117,41 @@ PROGRAMME_FIELDS = (
 )
 
 
-def _validate_programme(programme: Programme, errors: Errors) -> None:
-    programme.name = _text(programme.name)
-    if not programme.name:
+def _programme_errors(values: dict[str, Any], *, district_id: int, pk: int | None) -> Errors:
+    """Every field's error in a programme's values (PROGRAMME_FIELDS), checked before any of
+    them reaches the record; trims the name and description in `values`."""
+    errors = Errors()
+    name = values["name"] = _text(values["name"])
+    values["description"] = _text(values["description"])
+    if not name:
         errors.add("name", _("Enter the programme's name."))
-    elif len(programme.name) > 128:
+    elif len(name) > 128:
         errors.add("name", _("Write at most %(n)s characters.") % {"n": 128})
-    _year(errors, "start_year", programme.start_year)
-    _year(errors, "end_year", programme.end_year)
-    if programme.start_year and programme.end_year and programme.end_year < programme.start_year:
+    start, end = values["start_year"], values["end_year"]
+    _year(errors, "start_year", start)
+    _year(errors, "end_year", end)
+    if start and end and end < start:
         errors.add("end_year", _("The last year is before the first year."))
-    elif programme.start_year and programme.end_year > programme.start_year + 20:
+    elif start and end and end > start + 20:
         errors.add("end_year", _("A programme spans at most twenty years."))
-    threshold = programme.support_threshold
+    threshold = values["support_threshold"]
     if threshold is None or not (0 <= threshold <= 100) or threshold != threshold.quantize(CENT):
         errors.add("support_threshold", _("Enter a percentage from 0 to 100."))
-    rate = programme.min_survey_return_rate
+    rate = values["min_survey_return_rate"]
     if rate is None or not (0 <= rate <= 1) or rate != rate.quantize(RATE_PLACES):
         errors.add(
             "min_survey_return_rate",
             _("Enter a fraction from 0 to 1 with at most four decimals (two thirds is 0.6667)."),
         )
-    days = programme.report_overdue_days
+    days = values["report_overdue_days"]
     if days is None or not 1 <= days <= 60:
         errors.add("report_overdue_days", _("Enter a number of days from 1 to 60."))
-    if (
-        programme.name
-        and Programme.objects.filter(district_id=programme.district_id, name=programme.name)
-        .exclude(pk=programme.pk)
-        .exists()
-    ):
+    same_name = Programme.objects.filter(district_id=district_id, name=name)
+    if pk is not None:
+        same_name = same_name.exclude(pk=pk)
+    if name and same_name.exists():
         errors.add("name", _("The district already has a programme of this name."))
+    return errors
 
 
 @transaction.atomic
@@ -173,20 +169,27 @@ def programme_create(
 ) -> Programme:
     """A new programme of the district (its targets and batches are set afterwards)."""
     _require_district(by, district.pk)
+    values: dict[str, Any] = {
+        "name": name,
+        "start_year": start_year,
+        "end_year": end_year,
+        "description": description,
+        "support_threshold": support_threshold,
+        "min_survey_return_rate": min_survey_return_rate,
+        "report_overdue_days": report_overdue_days,
+    }
+    _programme_errors(values, district_id=district.pk, pk=None).raise_if_any()
     programme = Programme(
         district=district,
-        name=name,
-        start_year=start_year,
-        end_year=end_year,
-        description=_text(description),
-        support_threshold=support_threshold,
-        min_survey_return_rate=min_survey_return_rate,
-        report_overdue_days=report_overdue_days,
+        name=values["name"],
+        start_year=checked(start_year),
+        end_year=checked(end_year),
+        description=values["description"],
+        support_threshold=checked(support_threshold),
+        min_survey_return_rate=checked(min_survey_return_rate),
+        report_overdue_days=checked(report_overdue_days),
     )
-    errors = Errors()
-    _validate_programme(programme, errors)
-    errors.raise_if_any()
-    _stamp(programme, by, _("Programme created"))
+    stamp(programme, by=by, reason=_("Programme created"))
     programme.save()
     stale.mark_dirty(programme_ids=[programme.pk])
     return programme
@@ -203,13 +206,11 @@ def programme_update(
     unknown = set(changes) - set(PROGRAMME_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown field: %(name)s.") % {"name": ", ".join(sorted(unknown))})
-    for field, value in changes.items():
-        setattr(locked, field, _text(value) if field == "description" else value)
-    errors = Errors()
-    _validate_programme(locked, errors)
+    values = {field: getattr(locked, field) for field in PROGRAMME_FIELDS} | changes
+    errors = _programme_errors(values, district_id=locked.district_id, pk=locked.pk)
     if "start_year" in changes or "end_year" in changes:
         outside = locked.projects.filter(
-            Q(year__lt=locked.start_year or 0) | Q(year__gt=locked.end_year or 0)
+            Q(year__lt=values["start_year"] or 0) | Q(year__gt=values["end_year"] or 0)
         )
         if outside.exists():
             errors.add(
@@ -217,8 +218,10 @@ def programme_update(
                 _("Some projects have a plan year outside these years; change them first."),
             )
     errors.raise_if_any()
+    for field, value in values.items():
+        setattr(locked, field, value)
     locked.version += 1
-    _stamp(locked, by, _text(reason) or _("Programme changed"))
+    stamp(locked, by=by, reason=_text(reason) or _("Programme changed"))
     locked.save()
     stale.mark_dirty(programme_ids=[locked.pk])
     return locked
@@ -254,11 +257,13 @@ def year_target_set(
     if buildings is not None and buildings < 0:
         errors.add("buildings", _("Enter the number of buildings, zero or more."))
     errors.raise_if_any()
+    year = checked(year)
     target = YearTarget.objects.filter(programme=programme, year=year).first() or YearTarget(
         programme=programme, year=year
     )
-    target.compounds, target.households, target.buildings = compounds, households, buildings or 0
-    _stamp(target, by, _("Yearly target set"))
+    target.compounds, target.households = checked(compounds), checked(households)
+    target.buildings = buildings or 0
+    stamp(target, by=by, reason=_("Yearly target set"))
     target.save()
     stale.mark_dirty(programme_ids=[programme.pk])
     return target
@@ -268,7 +273,7 @@ def year_target_set(
 def year_target_remove(*, target: YearTarget, by: User) -> None:
     programme = target.programme
     _require_district(by, programme.district_id)
-    target._history_user = by
+    stamp(target, by=by, reason=_("Yearly target removed"))
     target.delete()
     stale.mark_dirty(programme_ids=[programme.pk])
 
@@ -287,9 +292,10 @@ def local_target_set(
     """Give one street office (or one area) its share of a year's target."""
     _require_district(by, programme.district_id)
     errors = Errors()
-    if (street is None) == (area is None):
+    place = street or area
+    if (street is None) == (area is None) or place is None:
         errors.add("street", _("Choose either a street office or an area."))
-    elif (street or area).district_id != programme.district_id:
+    elif place.district_id != programme.district_id:
         errors.add("street" if street else "area", _("Choose one of the programme's district."))
     if year is None or not programme.start_year <= year <= programme.end_year:
         errors.add(
@@ -299,11 +305,12 @@ def local_target_set(
         )
     _target_numbers(errors, compounds, households)
     errors.raise_if_any()
+    year = checked(year)
     target = LocalTarget.objects.filter(
         programme=programme, year=year, street=street, area=area
     ).first() or LocalTarget(programme=programme, year=year, street=street, area=area)
-    target.compounds, target.households = compounds, households
-    _stamp(target, by, _("Street or area target set"))
+    target.compounds, target.households = checked(compounds), checked(households)
+    stamp(target, by=by, reason=_("Street or area target set"))
     target.save()
     stale.mark_dirty(
         programme_ids=[programme.pk],
@@ -317,7 +324,7 @@ def local_target_set(
 def local_target_remove(*, target: LocalTarget, by: User) -> None:
     _require_district(by, target.programme.district_id)
     street_id, area_id = target.street_id, target.area_id
-    target._history_user = by
+    stamp(target, by=by, reason=_("Street or area target removed"))
     target.delete()
     stale.mark_dirty(street_ids=[street_id], area_ids=[area_id])
 
@@ -351,7 +358,7 @@ def batch_set(
     batch = Batch.objects.filter(programme=programme, name=name).first() or Batch(
         programme=programme, name=name
     )
-    batch.year, batch.sequence = year, sequence
-    _stamp(batch, by, _("Batch set"))
+    batch.year, batch.sequence = checked(year), checked(sequence)
+    stamp(batch, by=by, reason=_("Batch set"))
     batch.save()
     return batch

@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from renovation.access import can_set_up_in_district, require
+from renovation.http import AuthedHttpRequest
 
 from . import selectors, setup_services
 from .models import (
@@ -36,7 +37,7 @@ from .views import run_service
 FORM_TEMPLATE = "programmes/setup/form.html"
 
 
-def _may_set_up(request: HttpRequest, district_id: int | None) -> None:
+def _may_set_up(request: AuthedHttpRequest, district_id: int | None) -> None:
     require(
         can_set_up_in_district(request.user, district_id),
         _("Only the district's officials set up its programmes and projects."),
@@ -44,7 +45,7 @@ def _may_set_up(request: HttpRequest, district_id: int | None) -> None:
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     form,
     *,
     service,
@@ -72,7 +73,7 @@ def _form_page(
     )
 
 
-def _user_district_ids(request: HttpRequest) -> list[int]:
+def _user_district_ids(request: AuthedHttpRequest) -> list[int]:
     return list(District.objects.visible_to(request.user).values_list("pk", flat=True))
 
 
@@ -80,7 +81,7 @@ def _user_district_ids(request: HttpRequest) -> list[int]:
 
 
 @login_required
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthedHttpRequest) -> HttpResponse:
     programmes = (
         selectors.programme_list(user=request.user)
         .annotate(project_count=Count("projects"))
@@ -98,7 +99,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: AuthedHttpRequest) -> HttpResponse:
     district = request.user.district
     _may_set_up(request, district.pk if district else None)
     form = ProgrammeForm(request.POST or None)
@@ -123,12 +124,12 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _programme(request: HttpRequest, pk: int) -> Programme:
+def _programme(request: AuthedHttpRequest, pk: int) -> Programme:
     return get_object_or_404(Programme.objects.visible_to(request.user), pk=pk)
 
 
 @login_required
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(
         Programme.objects.visible_to(request.user)
         .select_related("district")
@@ -165,7 +166,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     _may_set_up(request, programme.district_id)
     initial = {name: getattr(programme, name) for name in ProgrammeForm.FIELDS}
@@ -192,7 +193,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _programme_part(request: HttpRequest, pk: int, form_class, service, title: str, **extra):
+def _programme_part(request: AuthedHttpRequest, pk: int, form_class, service, title: str, **extra):
     programme = _programme(request, pk)
     _may_set_up(request, programme.district_id)
     kwargs = {"programme": programme} if form_class is LocalTargetForm else {}
@@ -216,7 +217,7 @@ def _programme_part(request: HttpRequest, pk: int, form_class, service, title: s
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def year_target_set(request: HttpRequest, pk: int) -> HttpResponse:
+def year_target_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _programme_part(
         request,
         pk,
@@ -229,7 +230,7 @@ def year_target_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def local_target_set(request: HttpRequest, pk: int) -> HttpResponse:
+def local_target_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _programme_part(
         request,
         pk,
@@ -245,5 +246,5 @@ def local_target_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def batch_set(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _programme_part(request, pk, BatchForm, setup_services.batch_set, _("Add a batch"))

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from renovation.access import (
 )
 from renovation.api.caching import query_digest, remember
 from renovation.errors import ConflictError
+from renovation.http import AuthedHttpRequest
 from renovation.uploads import image_content_type
 from renovation.warnings import WarningsNotConfirmed
 
@@ -70,7 +71,7 @@ def run_service(form, service: Callable[..., Any], **kwargs) -> tuple[Any, int]:
 
 
 @login_required
-def compound_list(request: HttpRequest) -> HttpResponse:
+def compound_list(request: AuthedHttpRequest) -> HttpResponse:
     compounds = selectors.compound_list(user=request.user)
     filterset = CompoundFilter(request.GET or None, queryset=compounds, request=request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else compounds
@@ -108,7 +109,7 @@ def compound_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def compound_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         compound = selectors.compound_detail(user=request.user, pk=pk)
     except Compound.DoesNotExist:
@@ -133,13 +134,13 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _project(request: HttpRequest, pk: int) -> Project:
+def _project(request: AuthedHttpRequest, pk: int) -> Project:
     return get_object_or_404(selectors.project_list(user=request.user), pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def progress_file(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     require(can_file_street_records(request.user, project.compound.street_id))
     work_items = list(project.work_items.select_related("work_type"))
@@ -154,10 +155,11 @@ def progress_file(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         )
     previous = {item.pk: item.completed_quantity for item in work_items}
-    kwargs = {"work_items": work_items, "previous": previous, "report": report}
     status = 200
     if request.method == "POST":
-        form = ProgressReportForm(request.POST, request.FILES, **kwargs)
+        form = ProgressReportForm(
+            request.POST, request.FILES, work_items=work_items, previous=previous, report=report
+        )
         if form.is_valid():
             arguments = form.service_arguments()
             if report is None or report.report_date != arguments["report_date"]:
@@ -174,7 +176,7 @@ def progress_file(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(project.get_absolute_url())
     else:
-        form = ProgressReportForm(**kwargs)
+        form = ProgressReportForm(work_items=work_items, previous=previous, report=report)
     return render(
         request,
         "programmes/progress_form.html",
@@ -192,7 +194,7 @@ def _is_iso_date(value: str) -> bool:
 
 
 def versioned_form_view(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     *,
     form: forms.Form,
     service: Callable[..., Any],
@@ -222,7 +224,7 @@ def versioned_form_view(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stage_change(request: HttpRequest, pk: int) -> HttpResponse:
+def stage_change(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     require(can_approve_in_district(request.user, project.compound.street.district_id))
     gates = [
@@ -250,7 +252,7 @@ def stage_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def problem_raise(request: HttpRequest, pk: int) -> HttpResponse:
+def problem_raise(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     require(can_file_street_records(request.user, project.compound.street_id))
     form = SiteProblemForm(request.POST or None)
@@ -266,7 +268,7 @@ def problem_raise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def problem_close(request: HttpRequest, pk: int) -> HttpResponse:
+def problem_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     problem = get_object_or_404(selectors.site_problem_list(user=request.user), pk=pk)
     street = problem.project.compound.street
     require(
@@ -287,7 +289,7 @@ def problem_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+def report_return(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(selectors.progress_report_for_review(user=request.user), pk=pk)
     require(can_approve_in_district(request.user, report.project.compound.street.district_id))
     return versioned_form_view(
@@ -303,7 +305,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def photo(request: HttpRequest, pk: int) -> FileResponse:
+def photo(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """Progress photos are served only to users who may see the project, never as static."""
     visible = ProgressPhoto.objects.filter(
         report__in=selectors.progress_report_list(user=request.user)

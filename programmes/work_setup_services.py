@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes import dates, plausibility, stale
+from renovation.audit import stamp
 from renovation.errors import ConflictError
+from renovation.validation import checked
 from renovation.warnings import PlausibilityWarning, confirm_or_raise, confirmed_reason
 
 from .models import AcceptanceRecord, Category, District, Project, Stage, WorkItem, WorkType
@@ -32,7 +34,6 @@ from .setup_services import (
     _dates,
     _money,
     _require_district,
-    _stamp,
     _text,
 )
 
@@ -73,7 +74,15 @@ ITEM_FIELDS = (
 )
 
 
-def _validate_item(item: WorkItem, project: Project, errors: Errors) -> None:
+def _validate_item(
+    item: WorkItem,
+    project: Project,
+    errors: Errors,
+    *,
+    quantity: Decimal | None,
+    budget: Decimal | None,
+) -> None:
+    """Every field's error; `quantity` and `budget` are checked before they reach a new item."""
     work_type = item.work_type
     if work_type is None:
         errors.add("work_type", _("Choose a work type."))
@@ -82,7 +91,6 @@ def _validate_item(item: WorkItem, project: Project, errors: Errors) -> None:
         or not work_type.is_active
     ):
         errors.add("work_type", _("Choose a work type of the catalogue or of your district."))
-    quantity = item.planned_quantity
     if (
         quantity is None
         or not quantity.is_finite()
@@ -94,7 +102,7 @@ def _validate_item(item: WorkItem, project: Project, errors: Errors) -> None:
             "planned_quantity",
             _("Enter the planned quantity, more than zero, with at most two decimals."),
         )
-    _money(errors, "budget", item.budget)
+    _money(errors, "budget", budget)
     item.description = _text(item.description)
     if len(item.description) > 255:
         errors.add("description", _("Write at most %(n)s characters.") % {"n": 255})
@@ -147,15 +155,14 @@ def work_item_add(
         project=project,
         work_type=work_type,
         description=description,
-        planned_quantity=planned_quantity,
-        budget=budget,
         planned_start=planned_start,
         planned_end=planned_end,
     )
-    _validate_item(item, project, errors)
+    _validate_item(item, project, errors, quantity=planned_quantity, budget=budget)
     errors.raise_if_any()
+    item.planned_quantity, item.budget = checked(planned_quantity), checked(budget)
     confirmed = _household_warnings(item, project, confirm_warnings)
-    _stamp(item, by, confirmed_reason(reason or _("Work item added"), confirmed))
+    stamp(item, by=by, reason=confirmed_reason(reason or _("Work item added"), confirmed))
     try:
         with transaction.atomic():
             item.save()
@@ -190,11 +197,11 @@ def work_item_change(
     reason = _reason_needed(project, reason, errors)
     for field, value in changes.items():
         setattr(locked, field, value)
-    _validate_item(locked, project, errors)
+    _validate_item(locked, project, errors, quantity=locked.planned_quantity, budget=locked.budget)
     errors.raise_if_any()
     confirmed = _household_warnings(locked, project, confirm_warnings)
     locked.version += 1
-    _stamp(locked, by, confirmed_reason(reason or _("Work item changed"), confirmed))
+    stamp(locked, by=by, reason=confirmed_reason(reason or _("Work item changed"), confirmed))
     locked.save()
     project_progress_recompute(project=project, by=by)
     stale.mark_dirty(project_ids=[project.pk])
@@ -214,7 +221,7 @@ def work_item_remove(
     errors = Errors()
     reason = _reason_needed(project, reason, errors)
     errors.raise_if_any()
-    _stamp(locked, by, reason or _("Work item removed"))
+    stamp(locked, by=by, reason=reason or _("Work item removed"))
     try:
         with transaction.atomic():
             locked.delete()
@@ -300,15 +307,15 @@ def acceptance_record_save(
         confirmed=confirm_warnings,
     )
     record = existing or AcceptanceRecord(project=project)
-    record.accepted_on = accepted_on
-    record.residents_present = residents_present
+    record.accepted_on = checked(accepted_on)
+    record.residents_present = checked(residents_present)
     record.participants = participants
     record.passed = bool(passed)
     record.notes = notes
     if existing is not None:
         record.version += 1
     done = _("Acceptance recorded") if existing is None else _("Acceptance corrected")
-    _stamp(record, by, confirmed_reason(done, confirmed))
+    stamp(record, by=by, reason=confirmed_reason(done, confirmed))
     record.save()
     # Once accepted, the acceptance date is the completion date (完工); past snapshots follow.
     dates.project_completion_follow_acceptance(project=project, by=by)
@@ -386,7 +393,7 @@ def work_type_create(
     if not work_type.name_en:
         work_type.name_en = work_type.name_zh
     work_type.code = _district_code(district)
-    _stamp(work_type, by, _("District work type added"))
+    stamp(work_type, by=by, reason=_("District work type added"))
     try:
         with transaction.atomic():
             work_type.save()
@@ -414,7 +421,7 @@ def work_type_update(*, work_type: WorkType, by: User, **changes: Any) -> WorkTy
     errors.raise_if_any()
     if not locked.name_en:
         locked.name_en = locked.name_zh
-    _stamp(locked, by, _("District work type changed"))
+    stamp(locked, by=by, reason=_("District work type changed"))
     locked.save()
     return locked
 

@@ -7,7 +7,8 @@ so an object outside the user's scope simply does not exist for them (404, never
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -15,6 +16,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    # Types only: the core never imports the layers above it at run time; the rules below
+    # read the few attributes they need from the records they are given.
+    from funding.models import Commitment
+    from programmes.models import Programme, Project
     from renovation.models import User
 
 NOTHING = Q(pk__in=[])
@@ -35,7 +40,7 @@ class ScopedQuerySet(models.QuerySet):
         "city": "street__district__city",
     }
 
-    def visible_to(self, user: User | None) -> ScopedQuerySet:
+    def visible_to(self, user: User | None) -> Self:
         return self.filter(scope_q(user, self.scope_paths))
 
 
@@ -85,9 +90,17 @@ def scope_q(user: User | None, paths: dict[str, str | None]) -> Q:
     if user.province_id:
         province_lookup = province_path(paths)
         return Q(**{province_lookup: user.province_id}) if province_lookup else NOTHING
-    if user.role in (user.Role.CITY_VIEWER, user.Role.API_CLIENT):
-        return Q()  # an unscoped viewer reads the whole instance
+    if reads_whole_instance(user):
+        return Q()
     return NOTHING
+
+
+def reads_whole_instance(user: User) -> bool:
+    """A city viewer or API client with no province, city, district or street set reads the
+    whole instance (a national view); any other role without a scope reads nothing."""
+    return not (
+        user.street_id or user.district_id or user.city_id or user.province_id
+    ) and user.role in (user.Role.CITY_VIEWER, user.Role.API_CLIENT)
 
 
 def can_file_street_records(user: User, street_id: int) -> bool:
@@ -132,6 +145,76 @@ def is_read_only_role(user: User) -> bool:
         and not user.is_superuser
         and user.role in (user.Role.API_CLIENT, user.Role.AUDITOR)
     )
+
+
+def is_auditor(user: User) -> bool:
+    """An auditor (not a platform administrator): reads, changes nothing."""
+    return bool(user.is_authenticated and not user.is_superuser and user.role == user.Role.AUDITOR)
+
+
+def can_see_personal_data(user: User | None, *, street_id: int, district_id: int) -> bool:
+    """Residents' names, phone numbers and contacts, unmasked (governance/masking.py): the
+    street officers of the record's street and the district officials of its district, who need
+    to call committee members; everyone else (city viewers, auditors, API clients, other
+    districts) sees them masked."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role == user.Role.STREET_OFFICER:
+        return user.street_id == street_id
+    if user.role == user.Role.DISTRICT_OFFICIAL:
+        return user.district_id == district_id
+    return False
+
+
+def can_request_recompute(user: User) -> bool:
+    """District officials and platform administrators start a full recompute of the statistics,
+    watch its run, and are told when the last run failed (they can act on it)."""
+    return bool(
+        user.is_authenticated and (user.is_superuser or user.role == user.Role.DISTRICT_OFFICIAL)
+    )
+
+
+def can_import_census(user: User) -> bool:
+    """A district's official imports its census of compounds and buildings; a platform
+    administrator imports for a district it names."""
+    return can_set_up_in_district(user, user.district_id)
+
+
+def responsible_users_q(*, street_ids: Iterable[int], district_ids: Iterable[int]) -> Q:
+    """Who acts on what falls due in a street or a district (reminders): the street officers of
+    the street, who file its records, and the district officials of the district, who approve."""
+    return Q(role="street_officer", street__in=street_ids) | Q(
+        role="district_official", district__in=district_ids
+    )
+
+
+def is_street_officer(user: User) -> bool:
+    return user.role == user.Role.STREET_OFFICER
+
+
+# --- Money (funding) -------------------------------------------------------------------------
+
+
+def can_write_project_money(user: User, project: Project) -> bool:
+    """Street officers book their street's project money; the district books any of its own."""
+    street = project.compound.street
+    return can_file_street_records(user, street.pk) or can_approve_in_district(
+        user, street.district_id
+    )
+
+
+def can_write_line(user: User, commitment: Commitment, project: Project | None) -> bool:
+    """Who may book receipts and expenditures on a line (a commitment and its project)."""
+    if project is not None:
+        return can_write_project_money(user, project)
+    return can_approve_in_district(user, commitment.programme.district_id)
+
+
+def can_manage_programme_money(user: User, programme: Programme) -> bool:
+    """Programme-level money (a district bond issue) and its allocation are district business."""
+    return can_approve_in_district(user, programme.district_id)
 
 
 # --- People and API keys (delegated administration) -----------------------------------------
@@ -203,6 +286,12 @@ PROGRESS_WRITE_ENDPOINTS = frozenset(
         "site-problem-close",
     }
 )
+
+
+def may_hold_progress_key(owner: User) -> bool:
+    """A progress key files what its holder could file on the pages: only street officers and
+    district officials hold one."""
+    return owner.role in (owner.Role.STREET_OFFICER, owner.Role.DISTRICT_OFFICIAL)
 
 
 def key_allows_write(permission: str, url_name: str | None) -> bool:

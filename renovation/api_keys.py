@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from renovation.audit import stamp
 from renovation.validation import DateRangeValidator, event_date, stored_date_range
+
+if TYPE_CHECKING:
+    from renovation.models import User
 
 KEY_PREFIX = "rk_"
 # "Last used" is written at most once a minute per key: statistics clients call many times a
@@ -146,11 +151,11 @@ class ApiKey(models.Model):
 
 def issue_key(
     *,
-    owner,
+    owner: User,
     name: str,
     permission: str = ApiKey.Permission.READ,
     expires_on: dt.date | None = None,
-    created_by=None,
+    by: User | None = None,
     district_id: int | None = None,
     city_id: int | None = None,
     reason: str = "",
@@ -168,15 +173,13 @@ def issue_key(
         district_id=district_id,
         city_id=city_id,
         expires_on=expires_on or timezone.localdate() + dt.timedelta(days=DEFAULT_LIFETIME_DAYS),
-        created_by=created_by,
     )
-    key._history_user = created_by
-    key._change_reason = reason or "Key issued"
+    stamp(key, by=by, reason=reason or "Key issued")
     key.save()
     return key, secret
 
 
-def reissue_key(*, owner, name: str) -> str:
+def reissue_key(*, owner: User, name: str) -> str:
     """A fresh key for a script's own account: earlier active keys of that name are revoked
     (a key cannot be shown again, so a script that needs one issues a new one)."""
     ApiKey.objects.filter(owner=owner, name=name, revoked_at__isnull=True).update(

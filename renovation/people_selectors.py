@@ -3,6 +3,8 @@ list in a fixed number of queries."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q, QuerySet
 
 from renovation import access
@@ -10,9 +12,12 @@ from renovation.api_keys import ApiKey
 from renovation.models import User
 
 # The geography lives in programmes (a layer above): reached through the user's own relations
-# rather than imported.
-District = User._meta.get_field("district").related_model
-Street = User._meta.get_field("street").related_model
+# rather than imported (the type checker reads the models themselves).
+if TYPE_CHECKING:
+    from programmes.models import District, Street
+else:
+    District = User._meta.get_field("district").related_model
+    Street = User._meta.get_field("street").related_model
 
 
 def managed_user_list(*, manager: User) -> QuerySet[User]:
@@ -37,6 +42,8 @@ def managed_key_list(*, manager: User) -> QuerySet[ApiKey]:
 def assignable_districts(*, manager: User) -> QuerySet[District]:
     if manager.is_superuser:
         return District.objects.order_by("code")
+    if manager.district_id is None:
+        return District.objects.none()
     return District.objects.filter(pk=manager.district_id)
 
 
@@ -44,6 +51,8 @@ def assignable_streets(*, manager: User) -> QuerySet[Street]:
     streets = Street.objects.select_related("district").order_by("district_id", "name")
     if manager.is_superuser:
         return streets
+    if manager.district_id is None:
+        return streets.none()
     return streets.filter(district_id=manager.district_id)
 
 

@@ -9,6 +9,7 @@ history (django-simple-history) with who and why, so the audit trail lists it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -27,18 +28,17 @@ from renovation.api_keys import (
     ApiKey,
     issue_key,
 )
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 from renovation.models import User
 
 # The geography lives in programmes (a layer above): reached through the user's own relations
-# rather than imported.
-District = User._meta.get_field("district").related_model
-Street = User._meta.get_field("street").related_model
-
-
-def _stamp(record, *, by: User, reason: str) -> None:
-    record._history_user = by
-    record._change_reason = reason[:100]
+# rather than imported (the type checker reads the models themselves).
+if TYPE_CHECKING:
+    from programmes.models import District, Street
+else:
+    District = User._meta.get_field("district").related_model
+    Street = User._meta.get_field("street").related_model
 
 
 def _require_manager(by: User) -> None:
@@ -96,7 +96,10 @@ def _scope(
             )
         if district is None:
             raise ValidationError({"district": _("Choose the district.")})
-    district_id = street.district_id if street is not None else district.pk
+    # Every role above stores a street or a district.
+    district_id = (
+        street.district_id if street is not None else district.pk if district is not None else None
+    )
     if not access.may_scope_to_district(by, district_id):
         raise ValidationError(
             {"district": _("You can only give a scope inside your own district.")}
@@ -116,7 +119,7 @@ def _revoke_keys_of(user: User, *, by: User, reason: str) -> None:
         key.revoked_at = timezone.now()
         key.revoked_by = by
         key.revoke_reason = reason[:200]
-        _stamp(key, by=by, reason=reason)
+        stamp(key, by=by, reason=reason)
         key.save()
 
 
@@ -162,7 +165,7 @@ def user_create(
     )
     _check_password(password, user)
     user.set_password(password)
-    _stamp(user, by=by, reason=reason or _("Account created"))
+    stamp(user, by=by, reason=reason or _("Account created"))
     user.save()
     return user
 
@@ -204,7 +207,7 @@ def user_update(
     locked.phone = phone.strip()
     locked.version += 1
     reason = reason or (_("Role or scope changed") if rescoped else _("Details changed"))
-    _stamp(locked, by=by, reason=reason)
+    stamp(locked, by=by, reason=reason)
     locked.save()
     if rescoped:
         _revoke_keys_of(locked, by=by, reason=_("Holder's role or scope changed"))
@@ -232,7 +235,7 @@ def user_set_active(
         )
     locked.is_active = active
     locked.version += 1
-    _stamp(
+    stamp(
         locked,
         by=by,
         reason=reason or (_("Account reactivated") if active else _("Account deactivated")),
@@ -251,7 +254,7 @@ def user_password_reset(*, by: User, user: User, password: str, reason: str = ""
     _check_password(password, locked)
     locked.set_password(password)
     locked.version += 1
-    _stamp(locked, by=by, reason=reason or _("Password reset"))
+    stamp(locked, by=by, reason=reason or _("Password reset"))
     locked.save()
     return locked
 
@@ -261,11 +264,11 @@ def user_password_reset(*, by: User, user: User, password: str, reason: str = ""
 
 def _key_scope(owner: User) -> tuple[int | None, int | None]:
     """(district id, city id) where a key of `owner` is issued."""
-    if owner.street_id:
+    if owner.street is not None:
         district = owner.street.district
         return district.pk, district.city_id
-    if owner.district_id:
-        return owner.district_id, owner.district.city_id
+    if owner.district is not None:
+        return owner.district.pk, owner.district.city_id
     return None, owner.city_id
 
 
@@ -297,10 +300,7 @@ def api_key_issue(
         errors["name"] = [_("This holder already has an active key of this name.")]
     if permission not in ApiKey.Permission.values:
         errors["permission"] = [_("Choose what the key may do.")]
-    elif permission == ApiKey.Permission.WRITE_PROGRESS and owner.role not in (
-        User.Role.STREET_OFFICER,
-        User.Role.DISTRICT_OFFICIAL,
-    ):
+    elif permission == ApiKey.Permission.WRITE_PROGRESS and not access.may_hold_progress_key(owner):
         errors["permission"] = [
             _("Only keys of street officers and district officials may file progress.")
         ]
@@ -321,7 +321,7 @@ def api_key_issue(
         name=name,
         permission=permission,
         expires_on=expires_on,
-        created_by=by,
+        by=by,
         district_id=district_id,
         city_id=city_id,
         reason=_("Key issued"),
@@ -343,7 +343,7 @@ def api_key_revoke(*, by: User, key: ApiKey, reason: str) -> ApiKey:
     locked.revoked_at = timezone.now()
     locked.revoked_by = by
     locked.revoke_reason = reason[:200]
-    _stamp(locked, by=by, reason=reason)
+    stamp(locked, by=by, reason=reason)
     locked.save()
     return locked
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,12 +21,13 @@ from django.views.decorators.http import require_http_methods
 from renovation import access, people_forms, people_selectors, people_services
 from renovation.api_keys import ApiKey
 from renovation.errors import ConflictError
+from renovation.http import AuthedHttpRequest
 from renovation.models import User
 
 CONFLICT = 409
 
 
-def _manager(request: HttpRequest) -> User:
+def _manager(request: AuthedHttpRequest) -> User:
     access.require(
         access.can_manage_people(request.user),
         _("Only district officials manage people and API keys."),
@@ -34,14 +35,14 @@ def _manager(request: HttpRequest) -> User:
     return request.user
 
 
-def _managed_user(request: HttpRequest, pk: int) -> User:
+def _managed_user(request: AuthedHttpRequest, pk: int) -> User:
     user = people_selectors.managed_user_list(manager=_manager(request)).filter(pk=pk).first()
     if user is None:
         raise Http404
     return user
 
 
-def _managed_key(request: HttpRequest, pk: int) -> ApiKey:
+def _managed_key(request: AuthedHttpRequest, pk: int) -> ApiKey:
     key = people_selectors.managed_key_list(manager=_manager(request)).filter(pk=pk).first()
     if key is None:
         raise Http404
@@ -65,7 +66,7 @@ def _run(form, service: Callable[..., Any], **kwargs) -> tuple[Any, int]:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedHttpRequest) -> HttpResponse:
     """The accounts of the district and the keys issued in it."""
     manager = _manager(request)
     users = Paginator(
@@ -79,7 +80,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedHttpRequest) -> HttpResponse:
     manager = _manager(request)
     form = people_forms.UserCreateForm(request.POST or None, manager=manager)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +97,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     manager = _manager(request)
     account = _managed_user(request, pk)
     initial = {
@@ -138,7 +139,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_active(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Deactivate an active account, or reactivate a deactivated one."""
     manager = _manager(request)
     account = _managed_user(request, pk)
@@ -179,7 +180,7 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     manager = _manager(request)
     account = _managed_user(request, pk)
     form = people_forms.PasswordResetForm(request.POST or None)
@@ -211,7 +212,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def key_create(request: HttpRequest) -> HttpResponse:
+def key_create(request: AuthedHttpRequest) -> HttpResponse:
     """Issue a key; the answer shows the key once (never cached, never shown again)."""
     manager = _manager(request)
     form = people_forms.ApiKeyForm(request.POST or None, manager=manager)
@@ -231,7 +232,7 @@ def key_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def key_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     manager = _manager(request)
     key = _managed_key(request, pk)
     form = people_forms.RevokeForm(request.POST or None)

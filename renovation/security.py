@@ -10,7 +10,6 @@ out with five requests.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -23,37 +22,38 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from ipware import get_client_ip
 
 TOO_MANY_REQUESTS = 429
 
 
-def _valid_ip(value: str) -> str | None:
-    value = (value or "").strip()
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
-
-
 def client_ip(request: HttpRequest) -> str | None:
-    """The address of the person at the other end.
+    """The address of the person at the other end: the one rule for login throttling (axes),
+    API throttling and the public objection form's limit.
 
     REMOTE_ADDR, unless `RENOVATION_TRUSTED_PROXIES` (env DJANGO_TRUSTED_PROXIES) says how many
     reverse proxies in front of the app append the address they received from to
     X-Forwarded-For: then the client is the entry that many places from the right (the entries
-    further left were written by the client and prove nothing)."""
-    remote = _valid_ip(request.META.get("REMOTE_ADDR", ""))
-    proxies = getattr(settings, "RENOVATION_TRUSTED_PROXIES", 0)
-    if proxies <= 0:
-        return remote
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
-    if len(forwarded) < proxies:
-        return remote
-    return _valid_ip(forwarded[-proxies]) or remote
+    further left were written by the client and prove nothing). django-ipware parses the
+    entries (ports, bracketed IPv6, IPv4-mapped IPv6 as IPv4) and skips ones that are not
+    addresses; no other header is believed, since any of them can be sent by the client."""
+    proxies = settings.RENOVATION_TRUSTED_PROXIES
+    if proxies > 0:
+        # ipware counts the proxies listed in X-Forwarded-For; the last proxy is REMOTE_ADDR
+        # itself, so behind N proxies the header holds the client and N - 1 proxies. Not
+        # strict: entries the client wrote on the left may be anything, and the position is
+        # counted from the right, where only the proxies write.
+        forwarded, _routable = get_client_ip(
+            request,
+            proxy_count=proxies - 1,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
+            strict=False,
+        )
+        if forwarded:
+            return forwarded
+    # Too few forwarded entries (a request that reached the app past the proxies): the peer.
+    remote, _routable = get_client_ip(request, request_header_order=["REMOTE_ADDR"], strict=False)
+    return remote
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",  # login throttling (see "Logging in" below)
+    "health_check",  # /healthz/ and the status page (renovation.views); `manage.py health_check`
     "renovation",
     "programmes",
     "funding",
@@ -143,7 +144,9 @@ AXES_LOCKOUT_CALLABLE = "renovation.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "renovation.security.client_ip"
 # Number of reverse proxies in front of the app that append to X-Forwarded-For (nginx,
 # a load balancer). 0: X-Forwarded-For is ignored and the client is REMOTE_ADDR; a client could
-# otherwise choose its own address and escape every per-address limit.
+# otherwise choose its own address and escape every per-address limit. One rule for the login
+# throttle, the API's anonymous throttle and the public objection form:
+# renovation.security.client_ip (django-ipware).
 RENOVATION_TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
 
 LOGIN_URL = "login"

@@ -94,7 +94,7 @@ def clean_photo(
             code="invalid_image",
         )
     extension, content_type = PHOTO_FORMATS[fmt]
-    image = Image.open(io.BytesIO(data))
+    image: Image.Image = Image.open(io.BytesIO(data))
     try:
         longest = settings.RENOVATION_PHOTO_MAX_SIDE
         if fmt == "JPEG":

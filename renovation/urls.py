@@ -10,6 +10,7 @@ from .login_forms import LoginForm
 urlpatterns = [
     path("", reporting_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("healthz/detail/", views.health_detail, name="healthz-detail"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -20,8 +20,8 @@ from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
@@ -34,7 +34,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from programmes import imports
 from programmes.models import Area, District, Programme, Street
-from renovation.access import can_approve_in_district
+from renovation.access import can_approve_in_district, can_import_census
+from renovation.http import AuthedHttpRequest
 from renovation.xlsx import Column, Table, csv_lines, unit_or_default, write_workbook
 
 from .exports import jobs, periodic, returns
@@ -47,7 +48,7 @@ from .notifications import services as notification_services
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _scope(request: HttpRequest) -> LedgerScope:
+def _scope(request: AuthedHttpRequest) -> LedgerScope:
     try:
         return ledger_scope_resolve(user=request.user, params=request.GET)
     except ScopeNotFound:
@@ -66,17 +67,16 @@ def _year(raw: object, default: int) -> int:
     return year
 
 
-def _district(request: HttpRequest) -> District:
+def _district(request: AuthedHttpRequest) -> District:
     """The district of a return or report: ?district= among those the user may see, else the
     user's own."""
     raw = request.GET.get("district")
     if raw in (None, ""):
-        own = request.user.district_id or (
-            request.user.street.district_id if request.user.street_id else None
-        )
+        street = request.user.street
+        own = request.user.district_id or (street.district_id if street is not None else None)
         if own is None:
             raise Http404
-        raw = own
+        raw = str(own)
     try:
         return District.objects.visible_to(request.user).get(pk=int(str(raw)))
     except (District.DoesNotExist, ValueError):
@@ -99,7 +99,7 @@ def _stamp() -> str:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedHttpRequest) -> HttpResponse:
     """Exports, returns and reports in one place, with scope choices the user may see."""
     user = request.user
     today = timezone.localdate()
@@ -116,8 +116,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "month": today.month,
             "month_value": today.strftime("%Y-%m"),
             "today": today,
-            "can_import": user.is_superuser
-            or (user.role == user.Role.DISTRICT_OFFICIAL and user.district_id is not None),
+            "can_import": can_import_census(user),
             "jobs": list(ExportJob.objects.filter(user=user)[:5]),
         },
     )
@@ -133,10 +132,11 @@ def _in_language(lines: Iterator[str], language: str) -> Iterator[str]:
 
 
 @login_required
-def ledger_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def ledger_export(request: AuthedHttpRequest, fmt: str) -> HttpResponseBase:
     scope = _scope(request)
     unit = unit_or_default(request.GET.get("unit"))
-    sheet = request.GET.get("sheet") if request.GET.get("sheet") in BUILDERS else "compounds"
+    chosen = request.GET.get("sheet")
+    sheet = chosen if chosen is not None and chosen in BUILDERS else "compounds"
     params = {**scope.params(), "unit": unit, "sheet": sheet}
     size = ledger_size(user=request.user, scope=scope)
     if size > jobs.async_threshold() or request.GET.get("background") == "1":
@@ -167,7 +167,7 @@ def ledger_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+def export_job(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         job = jobs.export_job_for(user=request.user, pk=pk)
     except ExportJob.DoesNotExist:
@@ -176,7 +176,7 @@ def export_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_job_download(request: AuthedHttpRequest, pk: int) -> FileResponse:
     try:
         job = jobs.export_job_for(user=request.user, pk=pk)
     except ExportJob.DoesNotExist:
@@ -187,7 +187,7 @@ def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    name = job.file.name.rsplit("/", 1)[-1]
+    name = (job.file.name or "").rsplit("/", 1)[-1]
     content_type = "text/csv; charset=utf-8" if name.endswith(".csv") else XLSX
     return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
 
@@ -196,7 +196,7 @@ def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def annual_return(request: HttpRequest) -> FileResponse:
+def annual_return(request: AuthedHttpRequest) -> FileResponse:
     district = _district(request)
     year = _year(request.GET.get("year"), timezone.localdate().year)
     unit = unit_or_default(request.GET.get("unit"))
@@ -208,7 +208,7 @@ def annual_return(request: HttpRequest) -> FileResponse:
 
 
 @login_required
-def monthly_return(request: HttpRequest) -> FileResponse:
+def monthly_return(request: AuthedHttpRequest) -> FileResponse:
     district = _district(request)
     today = timezone.localdate()
     year = _year(request.GET.get("year"), today.year)
@@ -230,7 +230,7 @@ def monthly_return(request: HttpRequest) -> FileResponse:
 
 
 @login_required
-def weekly_report(request: HttpRequest) -> HttpResponse:
+def weekly_report(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     try:
         day = dt.date.fromisoformat(request.GET.get("date") or timezone.localdate().isoformat())
@@ -248,7 +248,7 @@ def weekly_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def monthly_bulletin(request: HttpRequest) -> HttpResponse:
+def monthly_bulletin(request: AuthedHttpRequest) -> HttpResponse:
     district = _district(request)
     raw = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
     try:
@@ -269,7 +269,7 @@ def monthly_bulletin(request: HttpRequest) -> HttpResponse:
 # --- Census import -------------------------------------------------------------------------
 
 
-def _import_district(request: HttpRequest) -> District:
+def _import_district(request: AuthedHttpRequest) -> District:
     try:
         district = imports.census_district_for(
             request.user, request.POST.get("district") or request.GET.get("district")
@@ -283,7 +283,7 @@ def _import_district(request: HttpRequest) -> District:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def census_import(request: HttpRequest) -> HttpResponse:
+def census_import(request: AuthedHttpRequest) -> HttpResponse:
     district = _import_district(request)
     result = None
     committed = False
@@ -328,7 +328,7 @@ def census_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def census_template(request: HttpRequest) -> FileResponse:
+def census_template(request: AuthedHttpRequest) -> FileResponse:
     _import_district(request)
     handle = io.BytesIO()
     imports.census_template(handle)
@@ -341,7 +341,7 @@ def census_template(request: HttpRequest) -> FileResponse:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedHttpRequest) -> HttpResponse:
     notifications = notification_selectors.notification_list(user=request.user)
     page = Paginator(notifications, settings.RENOVATION_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(n, notification_selectors.display_message(n)) for n in page]
@@ -358,7 +358,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not notification_selectors.notification_list(user=request.user).filter(pk=pk).exists():
         raise Http404
     notification_services.notification_mark_read(user=request.user, pk=pk)
@@ -372,7 +372,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthedHttpRequest) -> HttpResponse:
     count = notification_services.notification_mark_read(user=request.user)
     messages.success(request, _("%(n)s notifications marked read.") % {"n": count})
     return redirect("reports:notification-list")

@@ -10,6 +10,8 @@ from django.utils import timezone
 from funding.selectors import dashboard_funding_panel
 from governance.selectors import dashboard_governance_panel
 from programmes import selectors
+from renovation.access import can_request_recompute
+from renovation.http import AuthedHttpRequest
 
 from .notifications.selectors import dashboard_reminders
 from .rollups import selectors as rollups
@@ -25,14 +27,14 @@ def chosen_year(request: HttpRequest) -> int:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     """The user's own scope: read from its latest statistics snapshot (with its age), or live
     from the selectors, clearly labelled, until a first snapshot exists."""
     user = request.user
     year = chosen_year(request)
     scope = rollups.scope_of(user)
     snapshot = rollups.latest_snapshot(kind=scope[0], pk=scope[1]) if scope else None
-    if snapshot is not None:
+    if scope is not None and snapshot is not None:
         statistics = rollups.statistics_from_snapshot(
             snapshot=snapshot,
             year=year,
@@ -68,6 +70,6 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
             "rollup_failure": rollups.last_failure(user=user),
             "reminders": dashboard_reminders(user=user),
-            "can_recompute": rollups.can_request_recompute(user),
+            "can_recompute": can_request_recompute(user),
         },
     )

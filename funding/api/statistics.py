@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,6 +17,7 @@ from funding import selectors
 from programmes.selectors import ScopeNotFound
 from renovation.api.caching import cached_statistics
 from renovation.api.schema import ERRORS
+from renovation.http import AuthedRequest
 
 from . import serializers as api
 from .serializers import MAX_ID
@@ -70,7 +70,7 @@ def _parameters() -> list[OpenApiParameter]:
     return parameters
 
 
-def resolve_scope(request: Request) -> selectors.FundingScope:
+def resolve_scope(request: AuthedRequest) -> selectors.FundingScope:
     """The scope of the funding page from the query: malformed values are a 400 with the
     field; an id that does not exist or is outside the user's scope is a 404, as on the page."""
     raw = {
@@ -286,7 +286,7 @@ class FundingMixView(APIView):
         ],
     )
     @cached_statistics
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         scope = resolve_scope(request)
         data = mix_data(selectors.funding_mix(user=request.user, scope=scope))
         if getattr(request.accepted_renderer, "format", None) == "csv":

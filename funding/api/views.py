@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from funding import filters, selectors, services
 from funding.models import Commitment, ContributionRule
 from programmes.models import Batch, Programme, Project, WorkItem
+from renovation import access
 from renovation.access import can_approve_in_district, require
 from renovation.api.schema import ERRORS
 from renovation.api.views import (
@@ -35,6 +35,7 @@ from renovation.api.views import (
     requested_version,
     validated,
 )
+from renovation.http import AuthedRequest
 
 from . import serializers as api
 
@@ -127,7 +128,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         parameters=[ETAG_HEADER],
         examples=[OpenApiExample("Central subsidy", value=COMMITMENT_EXAMPLE, request_only=True)],
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         user = request.user
         data = validated(api.CommitmentInput, request)
         common = {
@@ -148,7 +149,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
                 data["project"],
             )
             require(
-                services.can_write_project_money(user, project),
+                access.can_write_project_money(user, project),
                 _("Only the street office in charge or the district plans this project's money."),
             )
             rule = _choice(
@@ -163,7 +164,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
                 Programme.objects.visible_to(user).select_related("district"), data["programme"]
             )
             require(
-                services.can_manage_programme_money(user, programme),
+                access.can_manage_programme_money(user, programme),
                 _("Programme-level money is planned by the district's officials."),
             )
             if data["rule"] is not None:
@@ -199,7 +200,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         examples=[OpenApiExample("Approve", value={"version": 1}, request_only=True)],
     )
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
+    def approve(self, request: AuthedRequest, pk: str | None = None) -> Response:
         commitment = self.get_object()
         require(
             can_approve_in_district(request.user, commitment.programme.district_id),
@@ -234,10 +235,10 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def allocations(self, request: Request, pk: str | None = None) -> Response:
+    def allocations(self, request: AuthedRequest, pk: str | None = None) -> Response:
         commitment = self.get_object()
         require(
-            services.can_manage_programme_money(request.user, commitment.programme),
+            access.can_manage_programme_money(request.user, commitment.programme),
             _("Programme-level money is allocated by the district's officials."),
         )
         data = validated(api.AllocationInput, request)
@@ -265,7 +266,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
             response["Location"] = reverse("api:allocation-detail", args=[allocation.pk])
         return response
 
-    def _line(self, request: Request, pk: str | None, project_id: int | None):
+    def _line(self, request: AuthedRequest, pk: str | None, project_id: int | None):
         """The line (commitment and project) as the record pages find it: a street officer
         reaches programme-level money only through an allocation to a project of its street."""
         try:
@@ -303,11 +304,11 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def receipts(self, request: Request, pk: str | None = None) -> Response:
+    def receipts(self, request: AuthedRequest, pk: str | None = None) -> Response:
         data = validated(api.ReceiptInput, request)
         commitment, project = self._line(request, pk, data["project"])
         require(
-            services.can_write_line(request.user, commitment, project),
+            access.can_write_line(request.user, commitment, project),
             _("You may not record money for this line."),
         )
         receipt = services.receipt_record(
@@ -353,11 +354,11 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def expenditures(self, request: Request, pk: str | None = None) -> Response:
+    def expenditures(self, request: AuthedRequest, pk: str | None = None) -> Response:
         data = validated(api.ExpenditureInput, request)
         commitment, project = self._line(request, pk, data["project"])
         require(
-            services.can_write_line(request.user, commitment, project),
+            access.can_write_line(request.user, commitment, project),
             _("You may not record spending for this line."),
         )
         work_item = _choice(

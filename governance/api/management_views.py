@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance import services
@@ -18,6 +17,7 @@ from programmes.api.setup_views import choice, in_scope
 from programmes.models import Compound, Project
 from renovation.api.schema import ERRORS
 from renovation.api.views import ScopedReadOnlyViewSet, list_and_detail_schema, validated
+from renovation.http import AuthedRequest
 
 
 class LongTermManagementSerializer(serializers.ModelSerializer):
@@ -84,7 +84,7 @@ class LongTermManagementViewSet(ScopedReadOnlyViewSet):
             )
         ],
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         data = validated(LongTermManagementInput, request)
         user = request.user
         compound = in_scope(

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,6 +16,7 @@ from governance import filters, selectors
 from governance.models import ResidentCommittee
 from programmes.models import Project
 from renovation.api.caching import cached_statistics
+from renovation.http import AuthedRequest
 
 from . import serializers as api
 
@@ -78,7 +78,7 @@ class GovernanceIndicatorsView(APIView):
         responses={200: api.GovernanceIndicatorsSerializer},
     )
     @cached_statistics
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         params = request.query_params
         filterset = filters.GovernanceStatisticsFilter(
             {key: params[key] for key in ("district", "street", "compound") if key in params},

@@ -56,16 +56,6 @@ def _require_street_or_district(by: User, compound: Compound) -> None:
     )
 
 
-def _stamp(record: Any, by: User, *, reason: str = "") -> None:
-    """Audit fields and the history user, set before every save."""
-    if record.pk is None:
-        record.created_by = by
-    record.updated_by = by
-    record._history_user = by
-    if reason:
-        record._change_reason = reason[:100]
-
-
 def _check_version(locked: Any, version: int | None) -> None:
     if version is not None and locked.version != version:
         raise ConflictError()

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from programmes import stale
 from programmes.models import Compound, Project, Stage
+from renovation.audit import stamp
 from renovation.errors import ConflictError
 from renovation.validation import (
     PLAN_YEARS_AHEAD,
+    checked,
     date_range_errors,
 )
 
@@ -28,7 +30,7 @@ from ..models import (
 if TYPE_CHECKING:
     from renovation.models import User
 
-from ._common import CENT, _not_in_future, _project_of, _require_street, _stamp, _text
+from ._common import CENT, _not_in_future, _project_of, _require_street, _text
 
 # --- After the works -----------------------------------------------------------------------
 
@@ -67,19 +69,23 @@ def satisfaction_record(
         errors["satisfied"] = [_("Enter a whole number, zero or more.")]
     if dissatisfied is None or dissatisfied < 0:
         errors["dissatisfied"] = [_("Enter a whole number, zero or more.")]
-    if not errors and satisfied + dissatisfied > respondents:
-        errors["satisfied"] = [_("Satisfied and dissatisfied are more than the respondents.")]
     if errors:
         raise ValidationError(errors)
+    respondents, satisfied = checked(respondents), checked(satisfied)
+    dissatisfied = checked(dissatisfied)
+    if satisfied + dissatisfied > respondents:
+        raise ValidationError(
+            {"satisfied": [_("Satisfied and dissatisfied are more than the respondents.")]}
+        )
     survey = SatisfactionSurvey(
         project=project,
-        held_on=held_on,
+        held_on=checked(held_on),
         respondents=respondents,
         satisfied=satisfied,
         dissatisfied=dissatisfied,
         notes=_text(notes),
     )
-    _stamp(survey, by)
+    stamp(survey, by=by)
     survey.save()
     stale.mark_dirty(project_ids=[survey.project_id])
     return survey
@@ -119,12 +125,12 @@ def long_term_management_record(
         project=project,
         mode=mode,
         provider=_text(provider)[:160],
-        fee_per_m2=fee_per_m2,
-        starts_on=starts_on,
+        fee_per_m2=checked(fee_per_m2),
+        starts_on=checked(starts_on),
         decided_by=decided_by,
         notes=_text(notes),
     )
-    _stamp(arrangement, by)
+    stamp(arrangement, by=by)
     arrangement.save()
     stale.mark_dirty(compound_ids=[arrangement.compound_id])
     return arrangement
@@ -162,20 +168,23 @@ def fund_collection_record(
     ):
         if value is None or value < 0 or value != value.quantize(CENT):
             errors[key] = [_("Enter an amount in yuan, zero or more, two decimals at most.")]
-    if not errors and households_paid > households_expected:
-        errors["households_paid"] = [_("More households paid than were expected to.")]
     if errors:
         raise ValidationError(errors)
+    households_expected, households_paid = checked(households_expected), checked(households_paid)
+    if households_paid > households_expected:
+        raise ValidationError(
+            {"households_paid": [_("More households paid than were expected to.")]}
+        )
     record = existing or FundCollection(project=project)
-    record.as_of = as_of
+    record.as_of = checked(as_of)
     record.standard = _text(standard)[:64]
     record.households_expected = households_expected
     record.households_paid = households_paid
-    record.amount_expected = amount_expected
-    record.amount_collected = amount_collected
+    record.amount_expected = checked(amount_expected)
+    record.amount_collected = checked(amount_collected)
     if existing is not None:
         record.version += 1
-    _stamp(record, by)
+    stamp(record, by=by)
     record.save()
     stale.mark_dirty(project_ids=[record.project_id])
     return record

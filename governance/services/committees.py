@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from programmes import stale
 from programmes.models import Compound
 from renovation.access import can_file_street_records, require
+from renovation.audit import stamp
 from renovation.validation import (
     PLAN_YEARS_AHEAD,
+    checked,
     date_range_errors,
     is_visibly_empty,
 )
@@ -28,7 +30,7 @@ from ..models import (
 if TYPE_CHECKING:
     from renovation.models import User
 
-from ._common import _check_version, _not_in_future, _require_street, _stamp, _text
+from ._common import _check_version, _not_in_future, _require_street, _text
 
 # --- Committees ----------------------------------------------------------------------------
 
@@ -71,12 +73,12 @@ def committee_create(
         area_id=compound.area_id,
         kind=kind,
         name=name[:128],
-        formed_on=formed_on,
+        formed_on=checked(formed_on),
         term_ends_on=term_ends_on,
         headcount=max(headcount or 0, 0),
         notes=_text(notes),
     )
-    _stamp(committee, by)
+    stamp(committee, by=by)
     committee.save()
     stale.mark_dirty(
         compound_ids=[committee.compound_id],
@@ -116,12 +118,12 @@ def committee_update(
         raise ValidationError(errors)
     locked.kind = kind
     locked.name = name[:128]
-    locked.formed_on = formed_on
+    locked.formed_on = checked(formed_on)
     locked.term_ends_on = term_ends_on
     locked.headcount = headcount
     locked.notes = _text(notes)
     locked.version += 1
-    _stamp(locked, by)
+    stamp(locked, by=by)
     locked.save()
     stale.mark_dirty(
         compound_ids=[locked.compound_id], street_ids=[locked.street_id], area_ids=[locked.area_id]
@@ -167,7 +169,7 @@ def committee_member_add(
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    _stamp(member, by)
+    stamp(member, by=by)
     member.save()
     # The total never falls below the members listed by name.
     listed = committee.members.count()
@@ -184,6 +186,6 @@ def committee_member_remove(*, member: CommitteeMember, by: User) -> None:
         can_file_street_records(by, committee.street_id),
         _("Only the street office in charge records governance for this compound."),
     )
-    member._history_user = by
+    stamp(member, by=by)
     member.delete()
     ResidentCommittee.objects.filter(pk=committee.pk).update(version=F("version") + 1)

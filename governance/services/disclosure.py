@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import Project
+from renovation.audit import stamp
 from renovation.validation import (
     PLAN_YEARS_AHEAD,
+    checked,
     date_range_errors,
 )
 
@@ -24,19 +26,20 @@ from ..models import (
 if TYPE_CHECKING:
     from renovation.models import User
 
-from ._common import _check_version, _require_street, _require_street_or_district, _stamp, _text
+from ._common import _check_version, _require_street, _require_street_or_district, _text
 
 # --- Disclosure ----------------------------------------------------------------------------
 
 
-def _disclosure_errors(
+def _checked_window(
     *,
     title: str,
     summary: str,
     window_starts_on: dt.date | None,
     window_ends_on: dt.date | None,
     objection_deadline: dt.date | None,
-) -> dict[str, list[str]]:
+) -> tuple[dt.date, dt.date, dt.date]:
+    """The window's start, end and deadline for objections, or every field's error raised."""
     errors: dict[str, list[str]] = {}
     if not title:
         errors["title"] = [_("Give the disclosure a title.")]
@@ -52,14 +55,25 @@ def _disclosure_errors(
         else:
             date_range_errors(errors, key, value, years_ahead=PLAN_YEARS_AHEAD)
     if errors:
-        return errors
-    if window_ends_on < window_starts_on:
-        errors["window_ends_on"] = [_("The disclosure cannot end before it starts.")]
-    elif not window_starts_on <= objection_deadline <= window_ends_on:
-        errors["objection_deadline"] = [
-            _("The deadline for objections must fall within the disclosure window.")
-        ]
-    return errors
+        raise ValidationError(errors)
+    starts, ends, deadline = (
+        checked(window_starts_on),
+        checked(window_ends_on),
+        checked(objection_deadline),
+    )
+    if ends < starts:
+        raise ValidationError(
+            {"window_ends_on": [_("The disclosure cannot end before it starts.")]}
+        )
+    if not starts <= deadline <= ends:
+        raise ValidationError(
+            {
+                "objection_deadline": [
+                    _("The deadline for objections must fall within the disclosure window.")
+                ]
+            }
+        )
+    return starts, ends, deadline
 
 
 @transaction.atomic
@@ -77,26 +91,24 @@ def disclosure_create(
     """Prepare a disclosure; published at once when `published` (the form's box)."""
     _require_street(by, project.compound)
     title, summary = _text(title), _text(summary)
-    errors = _disclosure_errors(
+    starts, ends, deadline = _checked_window(
         title=title,
         summary=summary,
         window_starts_on=window_starts_on,
         window_ends_on=window_ends_on,
         objection_deadline=objection_deadline,
     )
-    if errors:
-        raise ValidationError(errors)
     disclosure = Disclosure(
         project=project,
         title=title[:160],
         summary=summary,
-        window_starts_on=window_starts_on,
-        window_ends_on=window_ends_on,
-        objection_deadline=objection_deadline,
+        window_starts_on=starts,
+        window_ends_on=ends,
+        objection_deadline=deadline,
         published=bool(published),
         published_at=timezone.now() if published else None,
     )
-    _stamp(disclosure, by)
+    stamp(disclosure, by=by)
     disclosure.save()
     return disclosure
 
@@ -119,25 +131,23 @@ def disclosure_update(
     locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     _check_version(locked, version)
     title, summary = _text(title), _text(summary)
-    errors = _disclosure_errors(
+    starts, ends, deadline = _checked_window(
         title=title,
         summary=summary,
         window_starts_on=window_starts_on,
         window_ends_on=window_ends_on,
         objection_deadline=objection_deadline,
     )
-    if errors:
-        raise ValidationError(errors)
     locked.title = title[:160]
     locked.summary = summary
-    locked.window_starts_on = window_starts_on
-    locked.window_ends_on = window_ends_on
-    locked.objection_deadline = objection_deadline
+    locked.window_starts_on = starts
+    locked.window_ends_on = ends
+    locked.objection_deadline = deadline
     if published and not locked.published:
         locked.published_at = timezone.now()
     locked.published = bool(published)
     locked.version += 1
-    _stamp(locked, by)
+    stamp(locked, by=by)
     locked.save()
     return locked
 

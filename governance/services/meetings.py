@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from programmes import stale
 from programmes.models import Building, Compound, Project
+from renovation.audit import stamp
 from renovation.uploads import check_minutes
+from renovation.validation import checked
 
 from ..models import (
     Meeting,
@@ -29,7 +31,6 @@ from ._common import (
     _project_of,
     _require_street,
     _scope_fields,
-    _stamp,
     _text,
 )
 
@@ -53,7 +54,7 @@ def meeting_minutes_attach(*, meeting: Meeting, by: User, minutes: UploadedFile)
     must not linger (the history keeps the old name; downloading it is a 404)."""
     _require_street(by, meeting.compound)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if minutes.size > MINUTES_MAX_BYTES:
+    if (minutes.size or 0) > MINUTES_MAX_BYTES:
         raise ValidationError(
             {
                 "minutes": _("The minutes must be smaller than %(size)s MB.")
@@ -63,7 +64,7 @@ def meeting_minutes_attach(*, meeting: Meeting, by: User, minutes: UploadedFile)
     replaced = locked.minutes.name if locked.minutes else ""
     locked.minutes = _checked_minutes(minutes)
     locked.full_clean(exclude=[f.name for f in Meeting._meta.fields if f.name != "minutes"])
-    _stamp(locked, by, reason=_("Minutes uploaded"))
+    stamp(locked, by=by, reason=_("Minutes uploaded"))
     locked.save()
     if replaced and replaced != locked.minutes.name:
         storage = locked.minutes.storage
@@ -94,7 +95,7 @@ def meeting_record(
         errors["attendance"] = [_("Enter how many residents attended.")]
     if not _text(topics):
         errors["topics"] = [_("Say what the meeting discussed.")]
-    if minutes is not None and minutes.size > MINUTES_MAX_BYTES:
+    if minutes is not None and (minutes.size or 0) > MINUTES_MAX_BYTES:
         errors["minutes"] = [
             _("The minutes must be smaller than %(size)s MB.")
             % {"size": MINUTES_MAX_BYTES // (1024 * 1024)}
@@ -105,15 +106,15 @@ def meeting_record(
         compound=compound,
         project=project,
         kind=kind,
-        held_on=held_on,
-        attendance=attendance,
+        held_on=checked(held_on),
+        attendance=checked(attendance),
         topics=_text(topics),
         resolutions=_text(resolutions),
     )
     if minutes is not None:
         meeting.minutes = _checked_minutes(minutes)
         meeting.full_clean(exclude=[f.name for f in Meeting._meta.fields if f.name != "minutes"])
-    _stamp(meeting, by)
+    stamp(meeting, by=by)
     meeting.save()
     stale.mark_dirty(compound_ids=[meeting.compound_id])
     return meeting
@@ -167,14 +168,14 @@ def opinion_survey_record(
         raise ValidationError(errors)
     survey = OpinionSurvey(
         project=project,
-        held_on=held_on,
+        held_on=checked(held_on),
         scope_kind=scope_kind,
         building=building,
         unit=unit,
         scope_label=_text(scope_label)[:128],
         **numbers,
     )
-    _stamp(survey, by)
+    stamp(survey, by=by)
     survey.save()
     stale.mark_dirty(project_ids=[survey.project_id])
     return survey

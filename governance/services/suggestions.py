@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from programmes import stale
 from programmes.models import Compound, Project
+from renovation.audit import stamp
 from renovation.validation import (
     date_range_errors,
 )
@@ -32,7 +33,6 @@ from ._common import (
     _project_of,
     _require_street,
     _require_street_or_district,
-    _stamp,
     _text,
 )
 
@@ -87,7 +87,7 @@ def suggestion_record(
         contact=_text(contact)[:64],
         received_at=received_at or now,
     )
-    _stamp(suggestion, by)
+    stamp(suggestion, by=by)
     suggestion.save()
     stale.mark_dirty(compound_ids=[suggestion.compound_id])
     return suggestion
@@ -141,7 +141,7 @@ def suggestion_submit_public(
         text=text,
         contact=_text(contact),
     )
-    suggestion._history_user = None
+    stamp(suggestion, by=None)  # a resident, not a signed-in user: never the request's user
     suggestion.save()
     stale.mark_dirty(compound_ids=[suggestion.compound_id])
     return suggestion
@@ -168,7 +168,7 @@ def suggestion_assign(
     locked.assigned_at = timezone.now()
     locked.status = Suggestion.Status.ASSIGNED
     locked.version += 1
-    _stamp(locked, by)
+    stamp(locked, by=by)
     locked.save()
     return locked
 
@@ -189,7 +189,7 @@ def suggestion_answer(
     locked.answered_by = by
     locked.status = Suggestion.Status.ANSWERED
     locked.version += 1
-    _stamp(locked, by)
+    stamp(locked, by=by)
     locked.save()
     stale.mark_dirty(compound_ids=[locked.compound_id])
     return locked
@@ -203,7 +203,7 @@ def suggestion_close(*, suggestion: Suggestion, by: User, version: int | None) -
     locked.status = Suggestion.Status.CLOSED
     locked.closed_at = timezone.now()
     locked.version += 1
-    _stamp(locked, by)
+    stamp(locked, by=by)
     locked.save()
     stale.mark_dirty(compound_ids=[locked.compound_id])
     return locked

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from programmes import stale
 from programmes.models import Building, Compound, Project
+from renovation.audit import stamp
+from renovation.validation import checked
 
 from .. import ballots as ballot_sheet
 from ..models import (
@@ -35,7 +37,6 @@ from ._common import (
     _project_of,
     _require_street,
     _scope_fields,
-    _stamp,
     _text,
 )
 
@@ -79,14 +80,14 @@ def owner_vote_create(
         project=project,
         matter=matter,
         title=_text(title)[:160],
-        held_on=held_on,
+        held_on=checked(held_on),
         scope_kind=scope_kind,
         building=building,
         unit=unit,
-        eligible_owners=eligible_owners,
-        eligible_area=eligible_area,
+        eligible_owners=checked(eligible_owners),
+        eligible_area=checked(eligible_area),
     )
-    _stamp(vote, by)
+    stamp(vote, by=by)
     vote.save()
     return vote
 
@@ -107,7 +108,7 @@ def _apply_tally(vote: OwnerVote, tally: Tally) -> None:
     vote.tallied_at = timezone.now()
 
 
-def _tally_errors(
+def _checked_tally(
     vote: OwnerVote,
     *,
     participating_owners: int | None,
@@ -116,7 +117,8 @@ def _tally_errors(
     agree_area: Decimal | None,
     oppose_owners: int | None,
     oppose_area: Decimal | None,
-) -> dict[str, list[str]]:
+) -> tuple[Tally, int, Decimal]:
+    """The totals entered, with the owners and the area against, or every error raised."""
     errors: dict[str, list[str]] = {}
     heads = {
         "participating_owners": participating_owners,
@@ -128,14 +130,17 @@ def _tally_errors(
         "agree_area": agree_area,
         "oppose_area": oppose_area,
     }
-    for key, value in heads.items():
-        if value is None or value < 0:
+    for key, head in heads.items():
+        if head is None or head < 0:
             errors[key] = [_("Enter a whole number, zero or more.")]
-    for key, value in areas.items():
-        if value is None or value < 0 or value != value.quantize(CENT):
+    for key, area in areas.items():
+        if area is None or area < 0 or area != area.quantize(CENT):
             errors[key] = [_("Enter an area in m², zero or more, two decimals at most.")]
     if errors:
-        return errors
+        raise ValidationError(errors)
+    participating_owners, agree_owners = checked(participating_owners), checked(agree_owners)
+    participating_area, agree_area = checked(participating_area), checked(agree_area)
+    oppose_owners, oppose_area = checked(oppose_owners), checked(oppose_area)
     if participating_owners > vote.eligible_owners:
         errors["participating_owners"] = [
             _("More owners took part than the %(n)s entitled to vote.")
@@ -154,7 +159,17 @@ def _tally_errors(
         errors["agree_area"] = [
             _("The areas in favour and against are more than the participating area.")
         ]
-    return errors
+    if errors:
+        raise ValidationError(errors)
+    tally = Tally(
+        eligible_owners=vote.eligible_owners,
+        eligible_area=vote.eligible_area,
+        participating_owners=participating_owners,
+        participating_area=participating_area,
+        agree_owners=agree_owners,
+        agree_area=agree_area,
+    )
+    return tally, oppose_owners, oppose_area
 
 
 @transaction.atomic
@@ -179,7 +194,7 @@ def owner_vote_tally(
         .get(pk=vote.pk)
     )
     _check_version(locked, version)
-    errors = _tally_errors(
+    tally, oppose_owners, oppose_area = _checked_tally(
         locked,
         participating_owners=participating_owners,
         participating_area=participating_area,
@@ -188,25 +203,13 @@ def owner_vote_tally(
         oppose_owners=oppose_owners,
         oppose_area=oppose_area,
     )
-    if errors:
-        raise ValidationError(errors)
     locked.ballots.all().delete()
-    _apply_tally(
-        locked,
-        Tally(
-            eligible_owners=locked.eligible_owners,
-            eligible_area=locked.eligible_area,
-            participating_owners=participating_owners,
-            participating_area=participating_area,
-            agree_owners=agree_owners,
-            agree_area=agree_area,
-        ),
-    )
+    _apply_tally(locked, tally)
     locked.oppose_owners = oppose_owners
     locked.oppose_area = oppose_area
     locked.tally_method = OwnerVote.TallyMethod.TOTALS
     locked.version += 1
-    _stamp(locked, by, reason=_("Tally entered as totals"))
+    stamp(locked, by=by, reason=_("Tally entered as totals"))
     locked.save()
     stale.mark_dirty(compound_ids=[locked.compound_id])
     return locked
@@ -252,9 +255,9 @@ def owner_vote_import_ballots(
     locked.oppose_area = sheet.area_choosing(Ballot.Choice.OPPOSE)
     locked.tally_method = OwnerVote.TallyMethod.BALLOTS
     locked.version += 1
-    _stamp(
+    stamp(
         locked,
-        by,
+        by=by,
         reason=_("%(n)s ballots imported from %(file)s")
         % {"n": len(sheet.rows), "file": upload.name},
     )

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from programmes import history_services, services
@@ -19,6 +18,7 @@ from programmes.models import Stage
 from renovation.access import can_enter_historical_record, require
 from renovation.api.exceptions import django_validation_errors
 from renovation.api.views import ETAG_HEADER, IF_MATCH, etag, requested_version, validated
+from renovation.http import AuthedRequest
 
 from .serializers import MAX_VERSION, ProjectSerializer, StageTransitionSerializer
 
@@ -148,7 +148,7 @@ class HistoricalRecordActions:
         filter_backends=[],
         pagination_class=None,
     )
-    def stage_history(self, request: Request, pk: str | None = None) -> Response:
+    def stage_history(self, request: AuthedRequest, pk: str | None = None) -> Response:
         project = self.get_object()
         transitions = project.transitions.select_related("by", "project").order_by(
             "effective_on", "at", "id"
@@ -177,7 +177,7 @@ class HistoricalRecordActions:
         examples=[OpenApiExample("A project completed in 2021", value=EXAMPLE, request_only=True)],
     )
     @action(detail=True, methods=["post"], url_path="historical-record")
-    def historical_record(self, request: Request, pk: str | None = None) -> Response:
+    def historical_record(self, request: AuthedRequest, pk: str | None = None) -> Response:
         project = self.get_object()
         require(
             can_enter_historical_record(request.user, project.compound.street.district_id),

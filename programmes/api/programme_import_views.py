@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,6 +16,7 @@ from programmes.programme_import import ProgrammeImportResult, programme_import
 from renovation.access import can_set_up_in_district, require
 from renovation.api.exceptions import error_body
 from renovation.api.schema import ERRORS
+from renovation.http import AuthedRequest
 
 
 class ImportInput(serializers.Serializer):
@@ -94,7 +94,7 @@ class ProgrammeImportApi(APIView):
             ),
         ],
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         programme = get_object_or_404(selectors.programme_list(user=request.user), pk=pk)
         require(
             can_set_up_in_district(request.user, programme.district_id),

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from programmes import project_setup_services, setup_services
@@ -39,6 +38,7 @@ from renovation.api.views import (
     etag,
     requested_version,
 )
+from renovation.http import AuthedRequest
 
 from . import serializers as api
 from . import setup_serializers as inputs
@@ -71,7 +71,7 @@ def prefixed(prefix: str, call: Callable[[], Any]) -> Any:
         ) from None
 
 
-def body(request: Request, serializer_class, *, partial: bool = False) -> dict:
+def body(request: AuthedRequest, serializer_class, *, partial: bool = False) -> dict:
     serializer = serializer_class(data=request.data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -87,7 +87,7 @@ def respond(
     return response
 
 
-def own_district(request: Request, district_id: int | None) -> District:
+def own_district(request: AuthedRequest, district_id: int | None) -> District:
     user = request.user
     district_id = district_id or user.district_id or (user.street and user.street.district_id)
     return in_scope(District.objects.visible_to(user), district_id)
@@ -107,7 +107,7 @@ PROGRAMME_EXAMPLE = {
 }
 
 
-def _programme_children(request: Request, programme: Programme, data: dict) -> None:
+def _programme_children(request: AuthedRequest, programme: Programme, data: dict) -> None:
     user = request.user
     streets = Street.objects.filter(district=programme.district_id)
     areas = Area.objects.filter(district=programme.district_id)
@@ -153,7 +153,7 @@ class ProgrammeSetupMixin:
         parameters=[ETAG_HEADER],
         examples=[OpenApiExample("Programme", value=PROGRAMME_EXAMPLE, request_only=True)],
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         data = body(request, inputs.ProgrammeInput)
         district = own_district(request, data.get("district"))
         fields = {k: data[k] for k in setup_services.PROGRAMME_FIELDS if k in data}
@@ -193,7 +193,7 @@ class ProgrammeSetupMixin:
             )
         ],
     )
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthedRequest, pk: str | None = None) -> Response:
         programme = self.get_object()
         data = body(request, inputs.ProgrammeInput, partial=True)
         fields = {k: data[k] for k in setup_services.PROGRAMME_FIELDS if k in data}
@@ -228,7 +228,7 @@ PROJECT_EXAMPLE = {
 }
 
 
-def _project_arguments(request: Request, data: dict, programme: Programme | None) -> dict:
+def _project_arguments(request: AuthedRequest, data: dict, programme: Programme | None) -> dict:
     user = request.user
     arguments = {
         k: data[k]
@@ -268,7 +268,7 @@ class ProjectSetupMixin:
         parameters=[ETAG_HEADER],
         examples=[OpenApiExample("Project", value=PROJECT_EXAMPLE, request_only=True)],
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         data = body(request, inputs.ProjectInput)
         arguments = _project_arguments(request, data, None)
         project = project_setup_services.project_create(by=request.user, **arguments)
@@ -302,7 +302,7 @@ class ProjectSetupMixin:
             )
         ],
     )
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthedRequest, pk: str | None = None) -> Response:
         project = self.get_object()
         data = body(request, inputs.ProjectInput, partial=True)
         arguments = _project_arguments(request, data, project.programme)

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from programmes import selectors, work_setup_services
@@ -22,6 +21,7 @@ from renovation.api.views import (
     list_and_detail_schema,
     requested_version,
 )
+from renovation.http import AuthedRequest
 
 from . import serializers as api
 from . import setup_serializers as inputs
@@ -67,7 +67,7 @@ class WorkItemSetupMixin:
         parameters=[ETAG_HEADER],
         examples=[OpenApiExample("Work item", value=WORK_ITEM_EXAMPLE, request_only=True)],
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         data = body(request, inputs.WorkItemInput)
         project = in_scope(
             Project.objects.visible_to(request.user).select_related("compound__street"),
@@ -111,7 +111,7 @@ class WorkItemSetupMixin:
             )
         ],
     )
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthedRequest, pk: str | None = None) -> Response:
         item = self.get_object()
         data = body(request, inputs.WorkItemInput, partial=True)
         changes = {k: data[k] for k in work_setup_services.ITEM_FIELDS if k in data}
@@ -140,7 +140,7 @@ class WorkItemSetupMixin:
         responses={204: None},
         parameters=[IF_MATCH],
     )
-    def destroy(self, request: Request, pk: str | None = None) -> Response:
+    def destroy(self, request: AuthedRequest, pk: str | None = None) -> Response:
         item = self.get_object()
         data = body(request, inputs.WorkItemDeleteInput) if request.data else {}
         work_setup_services.work_item_remove(
@@ -179,7 +179,7 @@ class WorkTypeSetupMixin:
             )
         ],
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         data = body(request, inputs.WorkTypeInput)
         district = own_district(request, data.get("district"))
         work_type = work_setup_services.work_type_create(
@@ -206,7 +206,7 @@ class WorkTypeSetupMixin:
             OpenApiExample("Retire", value={"is_active": False}, request_only=True),
         ],
     )
-    def partial_update(self, request: Request, code: str | None = None) -> Response:
+    def partial_update(self, request: AuthedRequest, code: str | None = None) -> Response:
         work_type = self.get_object()
         data = body(request, inputs.WorkTypeInput, partial=True)
         data.pop("district", None)
@@ -243,7 +243,9 @@ class AcceptanceRecordViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self) -> QuerySet:
         return selectors.acceptance_record_list(user=self.request.user)
 
-    def _save(self, request: Request, project: Project, data: dict, version) -> AcceptanceRecord:
+    def _save(
+        self, request: AuthedRequest, project: Project, data: dict, version
+    ) -> AcceptanceRecord:
         return work_setup_services.acceptance_record_save(
             project=project,
             by=request.user,
@@ -269,7 +271,7 @@ class AcceptanceRecordViewSet(ScopedReadOnlyViewSet):
         parameters=[ETAG_HEADER],
         examples=[OpenApiExample("Acceptance", value=ACCEPTANCE_EXAMPLE, request_only=True)],
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         data = body(request, inputs.AcceptanceRecordInput)
         project = in_scope(
             Project.objects.visible_to(request.user).select_related("compound__street"),
@@ -309,7 +311,7 @@ class AcceptanceRecordViewSet(ScopedReadOnlyViewSet):
             )
         ],
     )
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthedRequest, pk: str | None = None) -> Response:
         record = self.get_object()
         data = body(request, inputs.AcceptanceRecordInput, partial=True)
         current = {

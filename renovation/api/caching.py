@@ -14,6 +14,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +24,8 @@ from rest_framework.response import Response
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "renovation:data-generation"
+
+T = TypeVar("T")
 
 
 def data_changed() -> None:
@@ -69,7 +72,7 @@ def _keep(key: str, generation: int | None, value: object, timeout: int) -> None
         logger.warning("Could not cache %s", key, exc_info=True)
 
 
-def remember(key: str, compute: Callable[[], object], *, timeout: int | None = None) -> object:
+def remember(key: str, compute: Callable[[], T], *, timeout: int | None = None) -> T:
     """`compute()` at most once per data generation (and per `timeout` seconds, for answers
     that also age with the clock) under `key`, which must name everything the answer depends
     on (the user, the parameters). Used beside the API for the pages' costly live aggregates."""
@@ -79,7 +82,8 @@ def remember(key: str, compute: Callable[[], object], *, timeout: int | None = N
         return compute()
     generation, kept = _kept(key)
     if kept is not None:
-        return kept[0]
+        found: T = kept[0]  # kept by this same call under this key: what `compute` returns
+        return found
     value = compute()
     _keep(key, generation, value, timeout)
     return value

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from renovation import access, people_selectors, people_services
 from renovation.access import require
+from renovation.http import AuthedRequest
 
 from . import people_serializers as api
 from .views import ETAG_HEADER, IF_MATCH, LINK_HEADER, etag, requested_version, stable, validated
@@ -95,7 +96,7 @@ class UserViewSet(
             )
         ],
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         data = validated_with_context(api.UserCreateInput, request)
         user = people_services.user_create(by=request.user, **data)
         return _with_etag(self._data(user), user.version, status.HTTP_201_CREATED)
@@ -118,7 +119,7 @@ class UserViewSet(
             )
         ],
     )
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthedRequest, pk: str | None = None) -> Response:
         user = self.get_object()
         data = validated_with_context(api.UserUpdateInput, request)
         version = requested_version(request, data.pop("version", None))
@@ -153,7 +154,7 @@ class UserViewSet(
         ],
     )
     @action(detail=True, methods=["post"])
-    def deactivate(self, request: Request, pk: str | None = None) -> Response:
+    def deactivate(self, request: AuthedRequest, pk: str | None = None) -> Response:
         return self._set_active(request, api.ReasonInput, active=False)
 
     @extend_schema(
@@ -165,10 +166,10 @@ class UserViewSet(
         examples=[OpenApiExample("Back at work", value={"reason": "返岗"}, request_only=True)],
     )
     @action(detail=True, methods=["post"])
-    def reactivate(self, request: Request, pk: str | None = None) -> Response:
+    def reactivate(self, request: AuthedRequest, pk: str | None = None) -> Response:
         return self._set_active(request, api.ReactivateInput, active=True)
 
-    def _set_active(self, request: Request, serializer, *, active: bool) -> Response:
+    def _set_active(self, request: AuthedRequest, serializer, *, active: bool) -> Response:
         user = self.get_object()
         data = validated(serializer, request)
         user = people_services.user_set_active(
@@ -194,14 +195,14 @@ class UserViewSet(
         ],
     )
     @action(detail=True, methods=["post"])
-    def password(self, request: Request, pk: str | None = None) -> Response:
+    def password(self, request: AuthedRequest, pk: str | None = None) -> Response:
         user = self.get_object()
         data = validated(api.PasswordInput, request)
         user = people_services.user_password_reset(by=request.user, user=user, **data)
         return _with_etag(self._data(user), user.version)
 
 
-def validated_with_context(serializer_class, request: Request) -> dict:
+def validated_with_context(serializer_class, request: AuthedRequest) -> dict:
     serializer = serializer_class(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -245,7 +246,7 @@ class ApiKeyViewSet(
             OpenApiExample("Just a name", value={"name": "统计对接"}, request_only=True),
         ],
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         data = validated_with_context(api.ApiKeyCreateInput, request)
         key, secret = people_services.api_key_issue(by=request.user, **data)
         key.key = secret
@@ -262,7 +263,7 @@ class ApiKeyViewSet(
         ],
     )
     @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, pk: str | None = None) -> Response:
+    def revoke(self, request: AuthedRequest, pk: str | None = None) -> Response:
         key = self.get_object()
         data = validated(api.RevokeInput, request)
         key = people_services.api_key_revoke(by=request.user, key=key, reason=data["reason"])

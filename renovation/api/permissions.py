@@ -9,10 +9,9 @@ from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
-from renovation.access import key_allows_write
+from renovation.access import is_auditor, is_read_only_role, key_allows_write
 from renovation.api.throttling import AnonymousRateThrottle
 from renovation.api_keys import ApiKey
-from renovation.models import User
 
 
 class IsAuthenticatedAfterAnonymousThrottle(IsAuthenticated):
@@ -40,12 +39,11 @@ class ApiClientReadOnly(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         user = request.user
-        if not (user and user.is_authenticated):
+        if not (user and user.is_authenticated) or not is_read_only_role(user):
             return True
-        if user.role == User.Role.AUDITOR and not user.is_superuser:
+        if is_auditor(user):
             self.message = _("Auditors read; they change nothing.")
-            return False
-        return user.role != User.Role.API_CLIENT
+        return False
 
 
 class ApiKeyPermission(BasePermission):

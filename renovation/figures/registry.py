@@ -233,9 +233,10 @@ class Figure:
         """The sources that serve scopes of `kind` (their figures add up)."""
         return [source for source in self.sources if kind in source.paths]
 
-    def clean(self, value: object) -> int | Decimal:
+    def clean(self, value: object) -> Any:
         """A database result as the figure's value: an int for counts, households and people,
-        yuan with two places, other measures as exact Decimals; no rows count as zero."""
+        yuan with two places, other measures as exact Decimals; no rows count as zero. (Typed
+        `Any`: which of int and Decimal depends on the figure's unit, known to its reader.)"""
         if self.unit in (Unit.COUNT, Unit.HOUSEHOLDS, Unit.PEOPLE):
             return int(rounding.as_decimal(value))
         if self.unit == Unit.YUAN:

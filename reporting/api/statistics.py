@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from programmes import filters, selectors
 from programmes.models import Category, Project
 from renovation.api.caching import cached_statistics
+from renovation.http import AuthedRequest
 
 from . import serializers as api
 
@@ -52,7 +52,7 @@ class StatisticsView(APIView):
     has_query_parameters = True  # the schema documents 400 for bad parameters
     csv_filename = "statistics"
 
-    def scope(self, request: Request) -> selectors.StatisticsScope:
+    def scope(self, request: AuthedRequest) -> selectors.StatisticsScope:
         params = request.query_params
         filterset = filters.StatisticsFilter(
             {key: params[key] for key in self.query_fields if key in params},
@@ -117,7 +117,7 @@ class ProgressStatisticsView(StatisticsView):
         examples=[OpenApiExample("A district in 2024", value=PROGRESS_EXAMPLE, response_only=True)],
     )
     @cached_statistics
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         scope = self.scope(request)
         rows = selectors.progress_statistics(user=request.user, scope=scope)
         return Response(
@@ -144,7 +144,7 @@ class StageStatisticsView(StatisticsView):
         responses={200: api.StageStatisticsSerializer},
     )
     @cached_statistics
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         scope = self.scope(request)
         rows = selectors.stage_statistics(user=request.user, scope=scope)
         return Response(
@@ -199,7 +199,7 @@ class EffectsStatisticsView(StatisticsView):
         ],
     )
     @cached_statistics
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         scope = self.scope(request)
         rows = selectors.work_effects(user=request.user, scope=scope)
         return Response(

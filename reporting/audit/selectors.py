@@ -82,7 +82,9 @@ LABEL_FIELDS = ("title", "name", "code", "username")
 class AuditedModel:
     key: str  # "app_label.modelname"
     model: type[models.Model]
-    history: type[models.Model]
+    # django-simple-history builds each historical model when the app loads: its fields
+    # (history_id, history_date, the tracked columns) are unknown to the type checker.
+    history: type[Any]
     paths: dict[str, str | None]
 
     @property
@@ -149,14 +151,14 @@ def audit_trail(*, user: User, filters: AuditFilters | None = None) -> QuerySet:
         if scope == NOTHING:
             continue
         parts.append(
-            audited.history.objects.filter(scope, filters.q())
+            audited.history._default_manager.filter(scope, filters.q())
             .annotate(audit_kind=Value(key, output_field=CharField()))
             .values("history_id", "history_date", "audit_kind")
             .order_by()
         )
     if not parts:
         first = next(iter(audited_models().values()))
-        return first.history.objects.none().values("history_id", "history_date")
+        return first.history._default_manager.none().values("history_id", "history_date")
     trail = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return trail.order_by("-history_date", "-history_id")
 
@@ -238,17 +240,19 @@ def audit_entries(*, user: User, rows: list[dict]) -> list[AuditEntry]:
             history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
         )
         previous = (
-            history.objects.filter(newer_first, id=OuterRef("id"))
+            history._default_manager.filter(newer_first, id=OuterRef("id"))
             .order_by("-history_date", "-history_id")
             .values("history_id")[:1]
         )
         current = list(
-            history.objects.filter(history_id__in=ids)
+            history._default_manager.filter(history_id__in=ids)
             .select_related("history_user")
             .annotate(previous_history_id=Subquery(previous))
         )
         previous_ids = [r.previous_history_id for r in current if r.previous_history_id]
-        older = {r.history_id: r for r in history.objects.filter(history_id__in=previous_ids)}
+        older = {
+            r.history_id: r for r in history._default_manager.filter(history_id__in=previous_ids)
+        }
         for record in current:
             loaded[(kind, record.history_id)] = (record, older.get(record.previous_history_id))
     entries = []

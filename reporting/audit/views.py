@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from renovation.access import can_read_audit_trail, require
+from renovation.http import AuthedHttpRequest
 
 from . import selectors
 
-DATE = {"required": False, "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _date_field(label: StrOrPromise) -> forms.DateField:
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return forms.DateField(label=label, required=False, widget=widget)
 
 
 class AuditFilterForm(forms.Form):
@@ -24,15 +33,17 @@ class AuditFilterForm(forms.Form):
     user = forms.CharField(
         label=gettext_lazy("Changed by (username)"), required=False, max_length=150
     )
-    date_from = forms.DateField(label=gettext_lazy("From"), **DATE)
-    date_to = forms.DateField(label=gettext_lazy("To"), **DATE)
+    date_from = _date_field(gettext_lazy("From"))
+    date_to = _date_field(gettext_lazy("To"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", _("All kinds")), *selectors.model_choices()]
+        kinds = self.fields["model"]
+        if isinstance(kinds, forms.ChoiceField):
+            kinds.choices = [("", _("All kinds")), *selectors.model_choices()]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))
@@ -52,7 +63,7 @@ class AuditFilterForm(forms.Form):
 
 @login_required
 @require_GET
-def audit_trail(request: HttpRequest) -> HttpResponse:
+def audit_trail(request: AuthedHttpRequest) -> HttpResponse:
     """Who changed what and when, newest first, filtered by kind of record, user and dates."""
     require(
         can_read_audit_trail(request.user),

@@ -3,7 +3,7 @@
 Sheets: compounds, projects, work items, funding lines, governance per compound and committee
 members. Every sheet is read with a fixed number of queries (a streamed main query plus grouped
 aggregates keyed by id), whatever the number of rows. Names and phone numbers of committee
-members are masked for readers who may not see personal data (governance.masking).
+members are masked for readers who may not see personal data (renovation.access).
 
 Aggregates are the registry's figures (programmes, funding and governance `figures`). The
 projects and funding sheets end with a total row; in 万元 their money is rounded by largest
@@ -26,7 +26,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from funding import figures as ff
 from funding.models import Allocation, Commitment, Expenditure, Kind, Receipt, SubType
 from governance import figures as gf
-from governance.masking import can_see_personal_data, mask_name, mask_phone
+from governance.masking import mask_name, mask_phone
 from governance.models import (
     CommitteeMember,
     Meeting,
@@ -36,8 +36,9 @@ from governance.models import (
     SatisfactionSurvey,
     Suggestion,
 )
+from renovation.access import can_see_personal_data
 from renovation.figures import Figure, Source, aggregates
-from renovation.figures.rounding import StreamingRounder
+from renovation.figures.rounding import StreamingRounder, in_unit
 from renovation.xlsx import Column, Table, money, percent_cell, ratio, unit_label
 
 from .scope import LedgerScope
@@ -101,8 +102,8 @@ def compounds_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 c.code or "",
                 c.street.district.name,
                 c.street.name,
-                c.community.name if c.community_id else "",
-                c.area.name if c.area_id else "",
+                c.community.name if c.community else "",
+                c.area.name if c.area else "",
                 c.name,
                 c.address,
                 c.year_built,
@@ -182,11 +183,11 @@ class MoneyColumns:
         for name in self.names:
             self.sums[name] += amounts[name]
         if not self.needs_first_pass:
-            return {name: money(amounts[name], self.unit) for name in self.names}
+            return {name: in_unit(amounts[name], self.unit) for name in self.names}
         return {name: self.rounders[name].shown(amounts[name]) for name in self.names}
 
-    def total(self) -> dict[str, Decimal | None]:
-        return {name: money(self.sums[name], self.unit) for name in self.names}
+    def total(self) -> dict[str, Decimal]:
+        return {name: in_unit(self.sums[name], self.unit) for name in self.names}
 
 
 def projects_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
@@ -246,7 +247,7 @@ def projects_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 c.code or "",
                 str(p),
                 p.programme.name,
-                p.batch.name if p.batch_id else "",
+                p.batch.name if p.batch else "",
                 p.year,
                 p.get_category_display(),
                 p.get_stage_display(),
@@ -637,7 +638,7 @@ def members_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
             yield [
                 street.district.name,
                 street.name,
-                committee.compound.name if committee.compound_id else "",
+                committee.compound.name if committee.compound else "",
                 committee.name,
                 m.get_role_display(),
                 m.name if personal else mask_name(m.name),

@@ -6,9 +6,10 @@ A fixed number of queries whatever the size of the district."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -99,8 +100,8 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
     projects = Project.objects.visible_to(user).filter(in_district)
     counted = (pf.IN_CONSTRUCTION, pf.PROGRESS_SUM)
     in_period = (pf.STARTED, pf.STARTED_HOUSEHOLDS, pf.COMPLETED, pf.COMPLETED_HOUSEHOLDS)
-    project_rows = {
-        row.pop("compound__street"): {
+    project_rows: dict[int, dict[str, Any]] = {
+        row["compound__street"]: {
             **cleaned(counted, row),
             **cleaned(in_period, row),
         }
@@ -114,8 +115,8 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
     reports = ProgressReport.objects.visible_to(user).filter(
         project__compound__street__district=district, report_date__gte=start, report_date__lte=end
     )
-    report_rows = {
-        row.pop("project__compound__street"): row
+    report_rows: dict[int, Mapping[str, Any]] = {
+        row["project__compound__street"]: row
         for row in reports.order_by()
         .values("project__compound__street")
         .annotate(
@@ -130,8 +131,8 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
     problems = SiteProblem.objects.visible_to(user).filter(
         project__compound__street__district=district
     )
-    problem_rows = {
-        row.pop("project__compound__street"): row
+    problem_rows: dict[int, Mapping[str, Any]] = {
+        row["project__compound__street"]: row
         for row in problems.order_by()
         .values("project__compound__street")
         .annotate(
@@ -149,8 +150,8 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
         .values("commitment__source__kind")
         .annotate(**aggregates((ff.RECEIVED,), within=received_in))
     )
-    received = {
-        row["commitment__source__kind"]: ff.RECEIVED.clean(row[ff.RECEIVED.alias])
+    received: dict[str, Decimal] = {
+        row["commitment__source__kind"]: cleaned((ff.RECEIVED,), row)["received"]
         for row in receipts
     }
 

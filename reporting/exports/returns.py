@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -207,7 +208,7 @@ def district_figures(
             },
         )
     )
-    by_street = {row.pop("compound__street"): row for row in rows}
+    by_street: dict[int, Mapping[str, Any]] = {row["compound__street"]: row for row in rows}
     money_rows_: dict[int, dict[str, Decimal]] = {}
     for model, figure in ((Receipt, ff.RECEIVED), (Expenditure, ff.SPENT)):
         name = figure.key
@@ -221,10 +222,11 @@ def district_figures(
                 **to_date(figure, f"{name}_in_period", period_start),
             )
         )
-        for row in booked:
-            target = money_rows_.setdefault(row["project__compound__street"], {})
-            target[name] = figure.clean(row[name])
-            target[f"{name}_in_period"] = figure.clean(row[f"{name}_in_period"])
+        for line in booked:
+            line_values: Mapping[str, Any] = line
+            cash_row = money_rows_.setdefault(line["project__compound__street"], {})
+            cash_row[name] = figure.clean(line_values[name])
+            cash_row[f"{name}_in_period"] = figure.clean(line_values[f"{name}_in_period"])
     streets = list(Street.objects.visible_to(user).filter(district=district).order_by("name"))
     total = StreetFigures(name=_("Total"))
     result = []
@@ -238,7 +240,7 @@ def district_figures(
         "completed_in_period": pf.COMPLETED,
     }
     for street in streets:
-        row = by_street.get(street.pk, {})
+        row: Mapping[str, Any] = by_street.get(street.pk, {})
         values = cleaned((pf.PROJECTS, pf.BUDGET, pf.IN_CONSTRUCTION, *compound), row)
         cash = money_rows_.get(street.pk, {})
         zero = ff.RECEIVED.clean(None)
@@ -262,7 +264,7 @@ def district_figures(
         )
         total.add(figures)
         result.append(figures)
-    target = None
+    target: dict[str, Any] | None = None
     if not user.street_id or user.is_superuser:
         raw = (
             YearTarget.objects.filter(programme__district=district, year=year)
@@ -478,7 +480,7 @@ def project_basics_table(*, user: User, district: District, year: int, unit: str
                 number,
                 district.name,
                 c.street.name,
-                c.community.name if c.community_id else "",
+                c.community.name if c.community else "",
                 c.name,
                 c.address,
                 c.year_built,
@@ -486,7 +488,7 @@ def project_basics_table(*, user: User, district: District, year: int, unit: str
                 c.households,
                 c.floor_area,
                 p.get_category_display(),
-                p.batch.name if p.batch_id else "",
+                p.batch.name if p.batch else "",
                 p.planned_start,
                 p.planned_end,
                 p.started_on,

@@ -4,6 +4,7 @@ everything (the daily run). A fixed number of queries each, whatever the number 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -19,15 +20,25 @@ from django.utils import timezone
 
 from governance.models import Disclosure, OpinionSurvey, ScopeKind
 from programmes.figures import report_overdue_q
-from programmes.models import Programme, Project, SiteProblem, Stage
+from programmes.models import Programme, Project, SiteProblemQuerySet, Stage
 from programmes.selectors import REPORT_REFERENCE_DAY
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ReportReference(TypedDict):
+    # The last submitted report's date, or the start of construction (REPORT_REFERENCE_DAY).
+    report_reference_day: dt.date | None
 
 
 def disclosure_closing_days() -> int:
     return getattr(settings, "RENOVATION_DISCLOSURE_CLOSING_DAYS", 2)
 
 
-def overdue_reports(projects: QuerySet[Project], *, today: dt.date) -> QuerySet[Project]:
+def overdue_reports(
+    projects: QuerySet[Project], *, today: dt.date
+) -> QuerySet[WithAnnotations[Project, ReportReference]]:
     """Projects under construction whose last submitted report (or, with none, the start of
     construction) is older than their programme's `report_overdue_days`. Two queries: the
     distinct thresholds, then the projects (one condition per threshold, so no date arithmetic
@@ -43,7 +54,7 @@ def overdue_reports(projects: QuerySet[Project], *, today: dt.date) -> QuerySet[
     )
 
 
-def overdue_problems(problems: QuerySet[SiteProblem], *, now: dt.datetime) -> QuerySet[SiteProblem]:
+def overdue_problems(problems: SiteProblemQuerySet, *, now: dt.datetime) -> SiteProblemQuerySet:
     """Open for longer than RENOVATION_PROBLEM_OVERDUE_HOURS (每日调度、次日报告、当日解决)."""
     return problems.overdue(now=now)
 

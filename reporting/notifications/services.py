@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from django.utils.translation import override
 
 from governance.models import Disclosure, OpinionSurvey
 from programmes.models import Project, SiteProblem
+from renovation.access import is_street_officer, responsible_users_q
 from renovation.models import User
 
 from ..models import Notification
@@ -138,13 +138,13 @@ def responsible_users(items: Iterable[Due]) -> tuple[dict[int, list[User]], dict
     by_street: dict[int, list[User]] = defaultdict(list)
     by_district: dict[int, list[User]] = defaultdict(list)
     users = User.objects.filter(is_active=True).filter(
-        Q(role=User.Role.STREET_OFFICER, street__in=streets)
-        | Q(role=User.Role.DISTRICT_OFFICIAL, district__in=districts)
+        responsible_users_q(street_ids=streets, district_ids=districts)
     )
     for user in users.order_by("id"):
-        if user.role == User.Role.STREET_OFFICER:
+        # responsible_users_q finds street officers by their street, officials by district.
+        if is_street_officer(user) and user.street_id is not None:
             by_street[user.street_id].append(user)
-        else:
+        elif user.district_id is not None:
             by_district[user.district_id].append(user)
     return by_street, by_district
 

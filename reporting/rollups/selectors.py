@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -27,11 +27,12 @@ from programmes.models import (
     District,
     Programme,
     Province,
-    SiteProblem,
+    SiteProblemQuerySet,
     Street,
     WorkType,
 )
 from programmes.selectors import Dashboard, StreetRow, YearFigures
+from renovation.access import can_request_recompute, reads_whole_instance
 from renovation.figures import in_unit
 from renovation.models import ScopeKind
 
@@ -61,12 +62,12 @@ def scope_of(user: User) -> tuple[str, int] | None:
         return ScopeKind.CITY, user.city_id
     if user.province_id:
         return ScopeKind.PROVINCE, user.province_id
-    if user.role in (user.Role.CITY_VIEWER, user.Role.API_CLIENT):
+    if reads_whole_instance(user):
         return ScopeKind.ALL, 0
     return None
 
 
-SCOPE_MODELS = {
+SCOPE_MODELS: dict[str, type[Model]] = {
     ScopeKind.PROVINCE: Province,
     ScopeKind.CITY: City,
     ScopeKind.DISTRICT: District,
@@ -75,20 +76,20 @@ SCOPE_MODELS = {
     ScopeKind.PROGRAMME: Programme,
 }
 # From each scope's model to its district and city (None where the model sits above them).
-DISTRICT_PATH = {
+DISTRICT_PATH: dict[str, str] = {
     ScopeKind.DISTRICT: "pk",
     ScopeKind.STREET: "district",
     ScopeKind.AREA: "district",
     ScopeKind.PROGRAMME: "district",
 }
-CITY_PATH = {
+CITY_PATH: dict[str, str] = {
     ScopeKind.CITY: "pk",
     ScopeKind.DISTRICT: "city",
     ScopeKind.STREET: "district__city",
     ScopeKind.AREA: "district__city",
     ScopeKind.PROGRAMME: "district__city",
 }
-PROVINCE_PATH = {
+PROVINCE_PATH: dict[str, str] = {
     ScopeKind.PROVINCE: "pk",
     ScopeKind.CITY: "province",
     ScopeKind.DISTRICT: "city__province",
@@ -128,7 +129,7 @@ def scope_in_reach(*, user: User, kind: str, pk: int) -> Scope:
         if own_kind != ScopeKind.ALL or pk != 0:
             raise LookupError(kind)
         return Scope(kind, 0, None)
-    objects = SCOPE_MODELS[kind].objects.all()
+    objects = SCOPE_MODELS[kind]._default_manager.all()
     if own_kind == ScopeKind.STREET:
         objects = objects.filter(pk=own_pk) if kind == ScopeKind.STREET else objects.none()
     elif own_kind == ScopeKind.DISTRICT:
@@ -148,7 +149,7 @@ def scope_in_reach(*, user: User, kind: str, pk: int) -> Scope:
 # The units a scope's page compares: the level right below it, so that a page lists one level
 # only (a national page compares some 300 cities, never 40,000 streets). A street compares
 # itself. Areas and programmes compare nothing.
-CHILD_UNITS = {
+CHILD_UNITS: dict[str, tuple[str, str | None]] = {
     ScopeKind.ALL: (ScopeKind.CITY, None),
     ScopeKind.PROVINCE: (ScopeKind.CITY, "province"),
     ScopeKind.CITY: (ScopeKind.DISTRICT, "city"),
@@ -168,7 +169,7 @@ def child_units(*, kind: str, pk: int) -> Units | None:
     if kind not in CHILD_UNITS:
         return None
     child_kind, path = CHILD_UNITS[kind]
-    objects = SCOPE_MODELS[child_kind].objects.all()
+    objects = SCOPE_MODELS[child_kind]._default_manager.all()
     if path is not None:
         objects = objects.filter(**{path: pk})
     if child_kind == ScopeKind.STREET:
@@ -197,7 +198,7 @@ def latest_snapshots(*, kind: str, ids: QuerySet | list[int]) -> dict[int, Scope
 def history(*, kind: str, pk: int, days: int = TREND_DAYS) -> list[dict]:
     """The headline columns of the scope's daily snapshots, oldest first (one query, no JSON)."""
     since = timezone.localdate() - dt.timedelta(days=days)
-    return list(
+    rows = (
         ScopeSnapshot.objects.filter(scope_kind=kind, scope_id=pk, as_of__gte=since)
         .order_by("as_of")
         .values(
@@ -211,6 +212,7 @@ def history(*, kind: str, pk: int, days: int = TREND_DAYS) -> list[dict]:
             "funding_spent",
         )
     )
+    return [dict(row) for row in rows]
 
 
 def age_of(snapshot: ScopeSnapshot) -> dt.timedelta:
@@ -243,7 +245,7 @@ def statistics_from_snapshot(
     snapshot: ScopeSnapshot,
     year: int,
     units: Units | None,
-    problems: QuerySet[SiteProblem] | None,
+    problems: SiteProblemQuerySet | None,
 ) -> Statistics:
     """The dashboard of one scope from its snapshot and the snapshots of the units it compares
     (four queries, and one for the live list of problems open for more than a day when
@@ -310,7 +312,7 @@ def statistics_from_snapshot(
 def last_failure(*, user: User) -> RollupRun | None:
     """The latest finished rollup run if it failed, for district officials and administrators
     (who can do something about it): figures may be out of date until a run succeeds."""
-    if not (user.is_superuser or user.role == user.Role.DISTRICT_OFFICIAL):
+    if not can_request_recompute(user):
         return None
     latest = (
         RollupRun.objects.filter(status__in=[RollupRun.Status.SUCCEEDED, RollupRun.Status.FAILED])
@@ -318,10 +320,6 @@ def last_failure(*, user: User) -> RollupRun | None:
         .first()
     )
     return latest if latest is not None and latest.status == RollupRun.Status.FAILED else None
-
-
-def can_request_recompute(user: User) -> bool:
-    return user.is_superuser or user.role == user.Role.DISTRICT_OFFICIAL
 
 
 def rollup_run_for(*, user: User, pk: int) -> RollupRun:
@@ -360,7 +358,7 @@ def work_rows(figures: SnapshotFigures) -> list[dict]:
 # --- Charts ----------------------------------------------------------------------------------
 
 
-def _number(value: object) -> float | int | None:
+def _number(value: Decimal | float | int | None) -> float | int | None:
     if value is None:
         return None
     if isinstance(value, int):

@@ -201,7 +201,7 @@ def rollup_full(*, run: RollupRun | None = None, as_of: dt.date | None = None) -
     districts: dict[int, Figures] = {}
     for kind in SOURCE_KINDS:
         rows = compute(kind, today=as_of, now=now, on_step=step)
-        for pk in SCOPE_MODELS[kind].objects.values_list("pk", flat=True):
+        for pk in SCOPE_MODELS[kind]._default_manager.values_list("pk", flat=True):
             rows.setdefault(pk, empty_figures(kind))
         prepared.append(prepare(kind, rows, as_of=as_of, now=now))
         if kind == ScopeKind.DISTRICT:
@@ -269,7 +269,9 @@ def rollup_refresh(*, task_id: str = "", as_of: dt.date | None = None) -> Rollup
     for kind in SOURCE_KINDS:
         ids = marks[kind]
         # Only scopes that still exist (a mark may outlive a deleted area).
-        ids = set(SCOPE_MODELS[kind].objects.filter(pk__in=ids).values_list("pk", flat=True))
+        ids = set(
+            SCOPE_MODELS[kind]._default_manager.filter(pk__in=ids).values_list("pk", flat=True)
+        )
         results[kind] = compute(kind, ids, today=as_of, now=now, on_step=step) if ids else {}
         if not ids:
             for _ in Computation.SECTIONS:
@@ -305,7 +307,7 @@ def rollup_refresh(*, task_id: str = "", as_of: dt.date | None = None) -> Rollup
         written += upsert(ScopeKind.PROVINCE, province_rows, as_of=as_of, now=now)
         national = latest_figures(ScopeKind.CITY, City.objects.all(), group=None)
         written += upsert(
-            ScopeKind.ALL, {0: total(ScopeKind.ALL, national.get(None, []))}, as_of=as_of, now=now
+            ScopeKind.ALL, {0: total(ScopeKind.ALL, national.get(0, []))}, as_of=as_of, now=now
         )
         DirtyScope.objects.filter(id__lte=covered).delete()
     step()
@@ -327,9 +329,10 @@ def provinces_of(cities: dict[int, Figures]) -> dict[int, Figures]:
     }
 
 
-def latest_figures(kind: str, scopes, *, group: str | None) -> dict[int | None, list[Figures]]:
+def latest_figures(kind: str, scopes, *, group: str | None) -> dict[int, list[Figures]]:
     """The figures of the latest snapshot of each of `scopes` (a queryset of the scope's
-    model), grouped by a field of that model (one query)."""
+    model), grouped by a field of that model, or all under 0 (the national scope's id) when
+    `group` is None (one query)."""
     latest = (
         ScopeSnapshot.objects.filter(scope_kind=kind, scope_id=OuterRef("scope_id"))
         .order_by("-as_of")
@@ -341,9 +344,9 @@ def latest_figures(kind: str, scopes, *, group: str | None) -> dict[int | None, 
         scope_id__in=scopes.values("pk"),
         as_of=Subquery(latest),
     ).values_list("scope_id", "figures")
-    grouped: dict[int | None, list[Figures]] = defaultdict(list)
+    grouped: dict[int, list[Figures]] = defaultdict(list)
     for pk, figures in rows:
-        grouped[parents[pk] if parents is not None else None].append(figures)
+        grouped[parents[pk] if parents is not None else 0].append(figures)
     return grouped
 
 

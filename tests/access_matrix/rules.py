@@ -397,6 +397,11 @@ RULES: list[Rule] = [
     # --- Site shell, accounts, language -----------------------------------------------------
     Rule("home", {"GET": READ}),
     Rule("healthz", {"GET": PUBLIC}),
+    # The status page of every service: the platform administrator only.
+    Rule(
+        "healthz-detail",
+        {"GET": expect(200, anon=LOGIN, only=[]), "POST": expect(405, anon=LOGIN, only=[])},
+    ),
     # Signed-in users are sent on to the home page (redirect_authenticated_user).
     Rule("login", {"GET": expect(302, anon=200), "POST": expect(302, anon=200)}),
     Rule(
