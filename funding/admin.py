@@ -1,5 +1,7 @@
-"""Django admin for funding records, with history. Status, approval and versions are read-only:
-they change only through the services, which check the money rules and record who and when."""
+"""Django admin for funding records, with history. Read-only (renovation.admin_site): money is
+corrected through the services behind the pages and the API, which the platform administrator
+uses too — "View on site" opens a commitment's, receipt's or expenditure's page, where a wrong
+entry is reversed (冲销) with a reason."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,8 +33,8 @@ class AllocationInline(admin.TabularInline):
 
 @admin.register(models.Commitment)
 class CommitmentAdmin(SimpleHistoryAdmin):
-    list_display = ("source", "programme", "project", "year", "amount", "status")
-    list_filter = ("status", "source__kind", "source__sub_type", "year")
+    list_display = ("source", "programme", "project", "year", "amount", "mode", "status")
+    list_filter = ("status", "mode", "source__kind", "source__sub_type", "year")
     list_select_related = ("source", "programme", "project", "project__compound")
     search_fields = ("source__funder", "reference", "project__compound__name")
     raw_id_fields = ("project", "source", "rule", "batch", "programme")
@@ -63,3 +65,10 @@ class ExpenditureAdmin(SimpleHistoryAdmin):
     list_select_related = ("commitment__source", "project__compound")
     raw_id_fields = ("commitment", "project", "work_item")
     date_hierarchy = "spent_on"
+
+
+@admin.register(models.Voucher)
+class VoucherAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "receipt", "expenditure", "size", "created_at")
+    list_select_related = ("receipt", "expenditure")
+    raw_id_fields = ("receipt", "expenditure")

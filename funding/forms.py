@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from programmes.models import Batch, Programme, Project, WorkItem
 from renovation.form_fields import PlainDecimalField, VersionedForm
 
-from .models import ContributionRule, Kind, SubType
+from .models import Commitment, ContributionRule, Kind, SubType
 
 
 def _amount_field(label=None) -> forms.DecimalField:
@@ -35,7 +35,37 @@ class CommitmentForm(forms.Form):
         max_length=160,
         help_text=_("For example 中央财政, 国网峨山供电局, 浣花小区全体业主."),
     )
-    amount = _amount_field()
+    combines = forms.MultipleChoiceField(
+        label=_("Sub-types the published line combines"),
+        choices=[
+            (code, label)
+            for code, label in SubType.choices
+            if code not in (SubType.COMBINED, SubType.OTHER)
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only for the sub-type “Combined line”: tick what it combines (e.g. central and "
+            "provincial subsidy); split it when the amounts are known."
+        ),
+    )
+    mode = forms.ChoiceField(
+        label=_("Form of contribution"),
+        choices=Commitment.Mode.choices,
+        initial=Commitment.Mode.CASH,
+        required=False,  # money unless said otherwise
+    )
+    amount = _amount_field(_("Amount or estimated value (yuan)"))
+    works = forms.CharField(
+        label=_("Work or goods contributed"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "In kind, built or done free of charge: what is supplied or done. The value may be "
+            "0 while it is not assessed."
+        ),
+    )
     year = forms.IntegerField(label=_("Budget year"), min_value=1990, max_value=2100)
     batch = forms.ModelChoiceField(label=_("Batch"), queryset=Batch.objects.none(), required=False)
     rule = forms.ModelChoiceField(

@@ -16,9 +16,11 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -58,6 +60,9 @@ class SubType(models.TextChoices):
     PARKING_RIGHTS = "parking_rights", _("Parking-rights income")
     PUBLIC_INCOME = "public_income", _("Public-income transfer")
     DONATION = "donation", _("Donation")
+    # A line as published that combines sub-types of one kind ("中央和省级补助"), until the
+    # split is known (funding/lines.py); FundingSource.combines names the sub-types.
+    COMBINED = "combined", _("Combined line (not yet split)")
     OTHER = "other", _("Other")
 
 
@@ -80,17 +85,21 @@ SUBTYPE_KIND: dict[str, str | None] = {
     SubType.PARKING_RIGHTS: Kind.RESIDENTS,
     SubType.PUBLIC_INCOME: Kind.RESIDENTS,
     SubType.DONATION: Kind.SOCIETY,
+    SubType.COMBINED: None,
     SubType.OTHER: None,
 }
 
 
 def subtypes_of(kind: str) -> list[str]:
-    """Sub-types that may be booked under `kind`, in display order ("other" last)."""
-    return [st for st, k in SUBTYPE_KIND.items() if k == kind or k is None]
+    """Sub-types that may be booked under `kind`, in display order ("other" last); a combined
+    line is not one of them (it names its own, see `FundingSource.combines`)."""
+    return [
+        st for st, k in SUBTYPE_KIND.items() if (k == kind or k is None) and st != SubType.COMBINED
+    ]
 
 
 def _kind_matches_subtype() -> Q:
-    condition = Q(sub_type=SubType.OTHER)
+    condition = Q(sub_type__in=[SubType.OTHER, SubType.COMBINED])
     for kind in Kind.values:
         condition |= Q(kind=kind, sub_type__in=[s for s, k in SUBTYPE_KIND.items() if k == kind])
     return condition
@@ -116,6 +125,9 @@ class FundingSource(Audited):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     sub_type = models.CharField(_("sub-type"), max_length=24, choices=SubType.choices)
     funder = models.CharField(_("funder"), max_length=160)
+    # The sub-types a combined line holds, comma-separated in SubType order ("central_subsidy,
+    # provincial_subsidy"); empty for every other sub-type.
+    combines = models.CharField(_("combined sub-types"), max_length=200, blank=True, default="")
 
     objects = FundingSourceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -126,16 +138,37 @@ class FundingSource(Audited):
         ordering = ["district_id", "kind", "sub_type", "funder"]
         constraints = [
             models.UniqueConstraint(
-                fields=["district", "kind", "sub_type", "funder"], name="fundingsource_unique"
+                fields=["district", "kind", "sub_type", "combines", "funder"],
+                name="fundingsource_unique_with_combines",
             ),
             models.CheckConstraint(
                 condition=_kind_matches_subtype(), name="fundingsource_subtype_of_kind"
             ),
             models.CheckConstraint(condition=~Q(funder=""), name="fundingsource_funder_named"),
+            models.CheckConstraint(
+                condition=(Q(sub_type=SubType.COMBINED) & ~Q(combines=""))
+                | (~Q(sub_type=SubType.COMBINED) & Q(combines="")),
+                name="fundingsource_combined_names_sub_types",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.funder} · {self.get_sub_type_display()}"
+        return f"{self.funder} · {self.sub_type_label}"
+
+    @property
+    def combined_sub_types(self) -> list[str]:
+        return [code for code in self.combines.split(",") if code]
+
+    @property
+    def sub_type_label(self) -> str:
+        """The sub-type as shown: a combined line names what it combines (中央补助 + 省级补助)."""
+        if self.sub_type == SubType.COMBINED and self.combines:
+            return " + ".join(
+                str(SubType(code).label)
+                for code in self.combined_sub_types
+                if code in SubType.values
+            )
+        return str(self.get_sub_type_display())
 
 
 # --- Resident contributions ----------------------------------------------------------------
@@ -205,9 +238,25 @@ class CommitmentQuerySet(ScopedQuerySet):
 
 
 class Commitment(Audited):
+    """Money (or work valued at an estimate) planned from a source.
+
+    Never deleted: a wrong commitment is reversed by a counter-entry (冲销, `reverses`), a
+    commitment of the opposite amount with the reason, so every sum over commitments is net
+    (funding/corrections.py). A combined line split into its sub-types is reversed the same
+    way and its parts point back to it (`split_from`, funding/lines.py)."""
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         APPROVED = "approved", _("Approved / pledged")
+
+    class Mode(models.TextChoices):
+        """How the contribution is made: money, or goods and work valued at an estimate (a gas
+        company laying pipes free of charge, a water company replacing them)."""
+
+        CASH = "cash", _("Money")  # 资金
+        IN_KIND = "in_kind", _("In kind")  # 实物
+        AGENCY_BUILD = "agency_build", _("Built on the programme's behalf")  # 代建
+        FREE_WORKS = "free_works", _("Works done free of charge")  # 免费实施
 
     source = models.ForeignKey(
         FundingSource,
@@ -271,6 +320,41 @@ class Commitment(Audited):
         _("approved at"), null=True, blank=True, editable=False, validators=[event_date]
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    mode = models.CharField(
+        _("form of contribution"),
+        max_length=16,
+        choices=Mode.choices,
+        default=Mode.CASH,
+        help_text=_(
+            "In kind, built or done free of charge: the amount is the estimated value, zero "
+            "while it is not assessed."
+        ),
+    )
+    works = models.TextField(
+        _("work or goods contributed"),
+        blank=True,
+        default="",
+        help_text=_("For a contribution in kind: what is supplied or done, and where."),
+    )
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="reversed_by",
+    )
+    reversal_reason = models.TextField(_("reason for the reversal"), blank=True, default="")
+    split_from = models.ForeignKey(
+        "self",
+        verbose_name=_("split from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="split_parts",
+    )
 
     objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -284,7 +368,22 @@ class Commitment(Audited):
             stored_date_range(
                 "approved_at", name="fund_commitment_approved_at_range", is_datetime=True
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="commitment_amount_nonneg"),
+            # An entry is never negative and its counter-entry never positive; money (unlike
+            # an unassessed contribution in kind) is never planned at zero.
+            models.CheckConstraint(
+                condition=(
+                    Q(reverses__isnull=True, amount__gte=0) & (~Q(mode="cash") | Q(amount__gt=0))
+                )
+                | Q(reverses__isnull=False, amount__lte=0),
+                name="commitment_amount_sign",
+            ),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True) | ~Q(reversal_reason=""),
+                name="commitment_reversal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode="cash") | ~Q(works=""), name="commitment_in_kind_described"
+            ),
             models.CheckConstraint(
                 condition=Q(status="planned") | Q(approved_at__isnull=False),
                 name="commitment_approved_has_time",
@@ -301,6 +400,19 @@ class Commitment(Audited):
     @property
     def is_programme_level(self) -> bool:
         return self.project_id is None
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    @property
+    def in_kind(self) -> bool:
+        return self.mode != self.Mode.CASH
+
+    @property
+    def value_assessed(self) -> bool:
+        """False for a contribution in kind booked at zero: its value is not assessed yet."""
+        return not self.in_kind or self.amount != 0 or self.is_reversal
 
 
 class AllocationQuerySet(ScopedQuerySet):
@@ -375,11 +487,52 @@ class LineRecord(Audited):
     )
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     note = models.TextField(_("note"), blank=True)
+    # A wrong record is never deleted: its counter-entry (冲销) has the opposite amount, the same
+    # line and date, and the reason, so every sum is net (funding/corrections.py).
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="reversed_by",
+    )
+    reversal_reason = models.TextField(_("reason for the reversal"), blank=True, default="")
+    # Re-booked from a record of another line (a combined line split into its sub-types).
+    moved_from = models.ForeignKey(
+        "self",
+        verbose_name=_("moved from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="moved_to",
+    )
 
     objects = LineRecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+
+def _sign_constraints(model: str) -> list[models.CheckConstraint]:
+    """A record is positive and its counter-entry negative; a counter-entry gives its reason."""
+    return [
+        models.CheckConstraint(
+            condition=Q(reverses__isnull=True, amount__gt=0)
+            | Q(reverses__isnull=False, amount__lt=0),
+            name=f"{model}_amount_sign",
+        ),
+        models.CheckConstraint(
+            condition=Q(reverses__isnull=True) | ~Q(reversal_reason=""),
+            name=f"{model}_reversal_has_reason",
+        ),
+    ]
 
 
 class Receipt(LineRecord):
@@ -399,11 +552,14 @@ class Receipt(LineRecord):
         ordering = ["-received_on", "-id"]
         constraints = [
             stored_date_range("received_on", name="fund_receipt_received_on_range"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive"),
+            *_sign_constraints("receipt"),
         ]
 
     def __str__(self) -> str:
         return f"{self.received_on} {self.amount}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:receipt-detail", args=[self.pk])
 
 
 class Expenditure(LineRecord):
@@ -426,8 +582,98 @@ class Expenditure(LineRecord):
         ordering = ["-spent_on", "-id"]
         constraints = [
             stored_date_range("spent_on", name="fund_expenditure_spent_on_range"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="expenditure_amount_positive"),
+            *_sign_constraints("expenditure"),
         ]
 
     def __str__(self) -> str:
         return f"{self.spent_on} {self.amount}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:expenditure-detail", args=[self.pk])
+
+
+# --- Vouchers ------------------------------------------------------------------------------
+
+# Scans and electronic documents accepted as vouchers (凭证): PDF, OFD (China's electronic
+# invoice format) and photos of paper slips. The content is checked, not only the name
+# (renovation.uploads.check_voucher).
+VOUCHER_EXTENSIONS = ["pdf", "ofd", "jpg", "jpeg", "png"]
+
+
+def voucher_path(instance: Voucher, filename: str) -> str:
+    stamp = timezone.now().strftime("%Y/%m")
+    return f"funding/vouchers/{stamp}/{filename}"
+
+
+class Voucher(Audited):
+    """A bank slip, invoice or payment order (凭证) attached to a receipt or an expenditure.
+    Attached, never replaced or deleted: a record's vouchers are part of its history."""
+
+    receipt = models.ForeignKey(
+        Receipt,
+        verbose_name=_("receipt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vouchers",
+    )
+    # The record's line, copied from it (records never move): scoped like the record itself.
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("funding commitment"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    project = models.ForeignKey(
+        "programmes.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    expenditure = models.ForeignKey(
+        Expenditure,
+        verbose_name=_("expenditure"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vouchers",
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=voucher_path,
+        max_length=255,
+        validators=[FileExtensionValidator(VOUCHER_EXTENSIONS)],
+    )
+    title = models.CharField(
+        _("description"),
+        max_length=160,
+        help_text=_("For example 银行进账单, 增值税发票, 支付凭证."),
+    )
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    objects = LineRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(receipt__isnull=False, expenditure__isnull=True)
+                | Q(receipt__isnull=True, expenditure__isnull=False),
+                name="voucher_of_one_record",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="voucher_titled"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def record(self) -> Receipt | Expenditure | None:
+        return self.receipt if self.receipt_id else self.expenditure

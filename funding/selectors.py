@@ -55,6 +55,7 @@ from .models import (
     Receipt,
     SubType,
 )
+from .records import commitments_shown, expenditures_shown, receipts_shown, voucher_count
 
 if TYPE_CHECKING:
     from renovation.models import User
@@ -468,6 +469,8 @@ def mix_rows(
     for (kind, sub_type), values in sorted(
         money.items(), key=lambda item: (Kind.values.index(item[0][0]), _order(item[0][1]))
     ):
+        if not any(money_(values.get(name)) for name in MEASURES):
+            continue  # only counter-entries (冲销) or a line split into its sub-types: net zero
         row = SubTypeRow(
             kind=kind,
             sub_type=sub_type,
@@ -576,14 +579,16 @@ def project_for_funding(*, user: User, pk: int) -> Project:
 def project_funding_lines(*, user: User, project: Project) -> list[Line]:
     """Every line of money for one project with what was received and spent (four queries)."""
     own = list(
-        Commitment.objects.filter(project=project)
-        .select_related("source", "approved_by", "rule")
-        .order_by("-year", "id")
+        commitments_shown(
+            Commitment.objects.filter(project=project).select_related(
+                "source", "approved_by", "rule"
+            )
+        )
     )
     allocations = list(
         Allocation.objects.visible_to(user)
         .filter(project=project)
-        .select_related("commitment__source", "commitment__approved_by")
+        .select_related("commitment__source", "commitment__approved_by", "commitment__reversed_by")
         .order_by("-commitment__year", "commitment_id")
     )
     received = dict(
@@ -615,7 +620,8 @@ def project_funding_lines(*, user: User, project: Project) -> list[Line]:
 
 
 def project_receipts(*, user: User, project: Project) -> QuerySet[Receipt]:
-    return (
+    """With their counter-entries (冲销) paired and their voucher counts (one query)."""
+    return receipts_shown(
         Receipt.objects.visible_to(user)
         .filter(project=project)
         .select_related("commitment__source", "created_by")
@@ -623,7 +629,7 @@ def project_receipts(*, user: User, project: Project) -> QuerySet[Receipt]:
 
 
 def project_expenditures(*, user: User, project: Project) -> QuerySet[Expenditure]:
-    return (
+    return expenditures_shown(
         Expenditure.objects.visible_to(user)
         .filter(project=project)
         .select_related("commitment__source", "created_by", "work_item__work_type")
@@ -665,19 +671,26 @@ def commitment_detail(*, user: User, pk: int) -> Commitment:
             "rule",
             "approved_by",
             "created_by",
+            "reverses",
+            "reversed_by",
+            "split_from",
         )
         .prefetch_related(
             Prefetch(
                 "allocations",
                 queryset=Allocation.objects.select_related("project", "project__compound"),
             ),
-            Prefetch("receipts", queryset=Receipt.objects.select_related("project__compound")),
+            Prefetch(
+                "receipts",
+                queryset=receipts_shown(Receipt.objects.select_related("project__compound")),
+            ),
             Prefetch(
                 "expenditures",
-                queryset=Expenditure.objects.select_related(
-                    "project__compound", "work_item__work_type"
+                queryset=expenditures_shown(
+                    Expenditure.objects.select_related("project__compound", "work_item__work_type")
                 ),
             ),
+            Prefetch("split_parts", queryset=Commitment.objects.select_related("source")),
         )
         .get(pk=pk)
     )
@@ -685,14 +698,13 @@ def commitment_detail(*, user: User, pk: int) -> Commitment:
 
 def programme_commitments(*, user: User, programme: Programme) -> QuerySet[Commitment]:
     """Programme-level money with allocated, received and spent totals (one query)."""
-    return (
+    return commitments_shown(
         Commitment.objects.visible_to(user)
         .filter(programme=programme, project__isnull=True)
         .select_related("source", "batch")
         .annotate(
             allocated=Sum("allocations__amount"),
         )
-        .order_by("-year", "id")
     )
 
 
@@ -752,7 +764,7 @@ def commitment_list(*, user: User) -> QuerySet[Commitment]:
     """Commitments the user may see with their allocated, received and spent totals."""
     return (
         Commitment.objects.visible_to(user)
-        .select_related("source", "programme", "approved_by", "created_by")
+        .select_related("source", "programme", "approved_by", "created_by", "reversed_by")
         .annotate(
             allocated=_line_total(Allocation),
             received=_line_total(Receipt),
@@ -766,8 +778,16 @@ def allocation_list(*, user: User) -> QuerySet[Allocation]:
 
 
 def receipt_list(*, user: User) -> QuerySet[Receipt]:
-    return Receipt.objects.visible_to(user).select_related("commitment__source", "created_by")
+    return (
+        Receipt.objects.visible_to(user)
+        .select_related("commitment__source", "created_by", "reversed_by")
+        .annotate(voucher_count=voucher_count("receipt"))
+    )
 
 
 def expenditure_list(*, user: User) -> QuerySet[Expenditure]:
-    return Expenditure.objects.visible_to(user).select_related("commitment__source", "created_by")
+    return (
+        Expenditure.objects.visible_to(user)
+        .select_related("commitment__source", "created_by", "reversed_by")
+        .annotate(voucher_count=voucher_count("expenditure"))
+    )

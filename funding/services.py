@@ -13,7 +13,7 @@ double-counting these records must prevent, so the second is told and nothing is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
@@ -35,7 +35,7 @@ from renovation.audit import stamp
 from renovation.errors import ConflictError
 from renovation.validation import checked, date_range_errors, plain_decimal
 
-from . import stale
+from . import kinds, pool, stale
 from .models import (
     SUBTYPE_KIND,
     ZERO,
@@ -138,6 +138,14 @@ def _lock(commitment: Commitment, version: int | None) -> Commitment:
     )
     if version is not None and locked.version != version:
         raise ConflictError()
+    if locked.is_reversal or Commitment.objects.filter(reverses=locked).exists():
+        # A reversed commitment and its counter-entry are closed (funding/corrections.py).
+        raise ValidationError(
+            _(
+                "This commitment has been reversed (冲销): nothing more is booked on it. Plan "
+                "the money again if it is still due."
+            )
+        )
     return locked
 
 
@@ -155,9 +163,16 @@ def _sum(queryset) -> Decimal:
 
 
 def funding_source_ensure(
-    *, district_id: int, kind: str | None, sub_type: str, funder: str, by: User
+    *,
+    district_id: int,
+    kind: str | None,
+    sub_type: str,
+    funder: str,
+    by: User,
+    combines: str = "",
 ) -> FundingSource:
-    """The district's source for this funder, kind and sub-type (created on first use)."""
+    """The district's source for this funder, kind and sub-type (created on first use);
+    `combines` is a combined line's checked list of sub-types (kinds.check_combines)."""
     kind = _check_kind(kind, sub_type)
     funder = " ".join((funder or "").split())
     if not funder:
@@ -165,13 +180,14 @@ def funding_source_ensure(
     if len(funder) > 160:
         raise ValidationError({"funder": _("The funder's name is too long.")})
     source = FundingSource.objects.filter(
-        district_id=district_id, kind=kind, sub_type=sub_type, funder=funder
+        district_id=district_id, kind=kind, sub_type=sub_type, combines=combines, funder=funder
     ).first()
     if source is None:
         source = FundingSource(
             district_id=district_id,
             kind=kind,
             sub_type=sub_type,
+            combines=combines,
             funder=funder,
         )
         stamp(source, by=by)
@@ -194,8 +210,16 @@ def commitment_create(
     rule: ContributionRule | None = None,
     reference: str = "",
     note: str = "",
+    mode: str = Commitment.Mode.CASH,
+    works: str = "",
+    combines: Sequence[str] = (),
 ) -> Commitment:
-    """Plan money from a source for a project, or for a whole programme (project omitted)."""
+    """Plan money from a source for a project, or for a whole programme (project omitted).
+
+    In kind (`mode`: goods, works built or done free of charge) the amount is the estimated
+    value, zero while it is not assessed, and `works` describes the contribution. A line
+    published as combining sub-types takes the sub-type "combined" and names them in
+    `combines`; it is split when the split is known (funding/lines.py)."""
     if project is not None:
         programme = project.programme
         require(
@@ -213,8 +237,11 @@ def commitment_create(
         raise ValidationError(_("Say which project or programme the money is for."))
 
     errors: dict[str, list[str]] = {}
-    value = _collect(errors, lambda: parse_amount(amount))
+    contribution = _collect(errors, lambda: kinds.check_contribution(mode, works))
+    in_kind = (mode or Commitment.Mode.CASH) != Commitment.Mode.CASH
+    value = _collect(errors, lambda: parse_amount(amount, allow_zero=in_kind))
     source_kind = _collect(errors, lambda: _check_kind(kind, sub_type))
+    combined = _collect(errors, lambda: kinds.check_combines(kind, sub_type, combines))
     # Money is budgeted a year ahead at the earliest, and some arrives after completion
     # (青羊 applied for municipal funds once projects were finished).
     first, last = programme.start_year - 1, programme.end_year + 3
@@ -246,7 +273,9 @@ def commitment_create(
         sub_type=sub_type,
         funder=funder,
         by=by,
+        combines=checked(combined),
     )
+    mode, works = checked(contribution)
     commitment = Commitment(
         source=source,
         programme=programme,
@@ -257,6 +286,8 @@ def commitment_create(
         rule=rule,
         reference=(reference or "").strip()[:160],
         note=(note or "").strip(),
+        mode=mode,
+        works=works,
     )
     stamp(commitment, by=by)
     commitment.save()
@@ -296,7 +327,11 @@ def allocation_set(
     by: User,
     version: int | None = None,
 ) -> Allocation:
-    """Earmark part of a programme-level commitment for one project (or change that part)."""
+    """Earmark part of a programme-level commitment for one project (or change that part).
+
+    Money the pool received and has not spent is attributed to the project first when the
+    allocation grows (funding/pool.py); the rest must still be due on the commitment. In all,
+    no more is allocated than was committed or, if more arrived, than was received."""
     require(
         can_manage_programme_money(by, commitment.programme),
         _("Programme-level money is allocated by the district's officials."),
@@ -309,16 +344,19 @@ def allocation_set(
         raise ValidationError({"project": _("The project belongs to another programme.")})
     existing = Allocation.objects.filter(commitment=locked, project=project).first()
     others = _sum(Allocation.objects.filter(commitment=locked).exclude(project=project))
-    if others + value > locked.amount:
+    where = pool.position(locked)
+    cap = max(locked.amount, where.received)
+    if others + value > cap:
         raise ValidationError(
             {
                 "amount": _(
                     "Only %(free)s yuan of this commitment is not yet allocated; %(value)s "
                     "is too much."
                 )
-                % {"free": locked.amount - others, "value": value}
+                % {"free": cap - others, "value": value}
             }
         )
+    _attribute_from_pool(locked, project, existing, value, where, by)
     received = _sum(Receipt.objects.filter(commitment=locked, project=project))
     if value < received:
         raise ValidationError(
@@ -341,6 +379,44 @@ def allocation_set(
     _bump(locked, by, "allocation")
     stale.mark_dirty(commitment_ids=[locked.pk])
     return allocation
+
+
+def _attribute_from_pool(
+    commitment: Commitment,
+    project: Project,
+    existing: Allocation | None,
+    value: Decimal,
+    where: pool.PoolPosition,
+    by: User,
+) -> Decimal:
+    """On a larger allocation: move pool money to the project's line, and refuse what neither
+    the pool holds nor the commitment has still to receive. Returns what was moved."""
+    growth = value - (existing.amount if existing else ZERO)
+    if growth <= 0:
+        return ZERO
+    received = _sum(Receipt.objects.filter(commitment=commitment, project=project))
+    open_before = max((existing.amount if existing else ZERO) - received, ZERO)
+    moved = min(growth, max(value - received, ZERO), where.pool_available)
+    new_outstanding = where.outstanding - open_before + max(value - received - moved, ZERO)
+    if new_outstanding > where.still_due:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The pool holds %(pool)s yuan not yet spent or attributed, and %(due)s "
+                    "yuan of this commitment is still to arrive, %(earmarked)s of it already "
+                    "allocated to projects: %(value)s yuan cannot be allocated to this project."
+                )
+                % {
+                    "pool": where.pool_available,
+                    "due": where.still_due,
+                    "earmarked": where.outstanding - open_before,
+                    "value": value,
+                }
+            }
+        )
+    if moved > 0:
+        pool.move_pool_receipts(commitment, project, moved, by)
+    return moved
 
 
 # --- Receipts and expenditures -------------------------------------------------------------

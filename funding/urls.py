@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rule_views, views
+from . import correction_views, rule_views, views
 
 app_name = "funding"
 
@@ -31,5 +31,27 @@ urlpatterns = [
         "commitments/<int:pk>/allocations/new/",
         views.allocation_create,
         name="allocation-create",
+    ),
+    # Corrections without deletes (冲销), lines as published, contributions in kind, vouchers.
+    path(
+        "commitments/<int:pk>/reverse/",
+        correction_views.commitment_reverse,
+        name="commitment-reverse",
+    ),
+    path("commitments/<int:pk>/split/", correction_views.commitment_split, name="commitment-split"),
+    path("commitments/<int:pk>/value/", correction_views.commitment_value, name="commitment-value"),
+    path("receipts/<int:pk>/", correction_views.receipt_detail, name="receipt-detail"),
+    path("receipts/<int:pk>/reverse/", correction_views.receipt_reverse, name="receipt-reverse"),
+    path("expenditures/<int:pk>/", correction_views.expenditure_detail, name="expenditure-detail"),
+    path(
+        "expenditures/<int:pk>/reverse/",
+        correction_views.expenditure_reverse,
+        name="expenditure-reverse",
+    ),
+    path("vouchers/<int:pk>/", correction_views.voucher_file, name="voucher-file"),
+    path(
+        "commitments/<int:pk>/attribute-spending/",
+        correction_views.spending_attribute,
+        name="spending-attribute",
     ),
 ]

@@ -20,7 +20,8 @@ from renovation import access
 from renovation.access import can_approve_in_district, require
 from renovation.http import AuthedHttpRequest
 
-from . import selectors, services
+from . import pool, selectors, services
+from .correction_context import correction_context
 from .forms import AllocationForm, CommitmentForm, ExpenditureForm, ReceiptForm, VersionedForm
 from .models import ContributionRule
 from .templatetags.money import UNITS, unit_or_default
@@ -111,6 +112,9 @@ def project_commitment_create(request: AuthedHttpRequest, pk: int) -> HttpRespon
             amount=data["amount"],
             year=data["year"],
             rule=data.get("rule"),
+            mode=data["mode"],
+            works=data["works"],
+            combines=data["combines"],
             reference=data["reference"],
             note=data["note"],
         )
@@ -176,6 +180,9 @@ def programme_commitment_create(request: AuthedHttpRequest, pk: int) -> HttpResp
             amount=data["amount"],
             year=data["year"],
             batch=data.get("batch"),
+            mode=data["mode"],
+            works=data["works"],
+            combines=data["combines"],
             reference=data["reference"],
             note=data["note"],
         )
@@ -209,6 +216,7 @@ def commitment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "can_allocate": commitment.is_programme_level
             and access.can_manage_programme_money(user, commitment.programme),
             "approve_form": VersionedForm(initial={"version": commitment.version}),
+            **correction_context(user, commitment),
         },
     )
 
@@ -366,6 +374,7 @@ def allocation_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "title": _("Allocate to a project"),
             "unit": chosen_unit(request),
             "line": None,
+            "pool": pool.position(commitment),
         },
         status=status,
     )

@@ -172,12 +172,27 @@ def _header_map(header: list[str]) -> dict[str, int]:
 
 def read(upload: UploadedFile) -> BallotSheet:
     sheet = BallotSheet()
+    cells = _cells(upload, sheet)
+    if cells is None:
+        return sheet
+    columns = _columns(cells, sheet)
+    if columns is None:
+        return sheet
+    _read_ballots(cells, columns, sheet)
+    if not sheet.rows and not sheet.errors:
+        sheet.errors.append((None, _("The sheet has no ballots.")))
+    return sheet
+
+
+def _cells(upload: UploadedFile, sheet: BallotSheet) -> list[list[str]] | None:
+    """The file's non-empty rows; None, with the reason in the sheet's errors, when the file
+    cannot be read."""
     name = (upload.name or "").lower()
     if upload.size is not None and upload.size > MAX_BYTES:
         sheet.errors.append(
             (None, _("The file is larger than %(n)s MB.") % {"n": MAX_BYTES // (1024 * 1024)})
         )
-        return sheet
+        return None
     data = upload.read()
     try:
         if name.endswith(".xlsx"):
@@ -186,17 +201,23 @@ def read(upload: UploadedFile) -> BallotSheet:
             cells = _cells_from_csv(data)
         else:
             sheet.errors.append((None, _("Upload a .csv or .xlsx file.")))
-            return sheet
+            return None
     except SheetTooLarge as error:
         sheet.errors.append((None, error.message))
-        return sheet
+        return None
     except Exception:  # a corrupt workbook or unreadable text: say so, never a 500
         sheet.errors.append((None, _("The file could not be read as a ballot sheet.")))
-        return sheet
+        return None
     cells = [row for row in cells if any(cell.strip() for cell in row)]
     if not cells:
         sheet.errors.append((None, _("The file is empty.")))
-        return sheet
+        return None
+    return cells
+
+
+def _columns(cells: list[list[str]], sheet: BallotSheet) -> dict[str, int] | None:
+    """The columns named by the first row; None, with the reason in the sheet's errors, when
+    one is missing or the sheet is too long."""
     columns = _header_map(cells[0])
     missing = [key for key in ("area", "choice") if key not in columns]
     if "room" not in columns and "owner" not in columns:
@@ -212,10 +233,16 @@ def read(upload: UploadedFile) -> BallotSheet:
                 % {"missing": ", ".join(missing)},
             )
         )
-        return sheet
+        return None
     if len(cells) - 1 > MAX_ROWS:
         sheet.errors.append((None, _("The sheet has more than %(n)s ballots.") % {"n": MAX_ROWS}))
-        return sheet
+        return None
+    return columns
+
+
+def _read_ballots(cells: list[list[str]], columns: dict[str, int], sheet: BallotSheet) -> None:
+    """Each row after the header a ballot, or its errors: every problem of every row is
+    listed; a room counts once, and an owner of several rooms makes one choice."""
 
     def cell(row: list[str], key: str) -> str:
         index = columns.get(key)
@@ -226,33 +253,15 @@ def read(upload: UploadedFile) -> BallotSheet:
     for line, row in enumerate(cells[1:], start=2):
         owner = cell(row, "owner")[:64]
         room = (cell(row, "room") or owner)[:64]
-        raw_area = cell(row, "area")
-        raw_choice = cell(row, "choice")
-        problems = []
-        if not room:
-            problems.append(_("the room (or owner) is empty."))
-        try:
-            area = Decimal(raw_area)
-            if not area.is_finite() or area <= 0 or area != area.quantize(CENT) or area >= 10**8:
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            problems.append(
-                _("the area “%(value)s” is not a positive number of m² with two decimals at most.")
-                % {"value": raw_area}
-            )
-            area = Decimal(0)
-        choice = CHOICES.get(raw_choice.lower())
-        if choice is None:
-            problems.append(
-                _("the choice “%(value)s” is not one of 同意/反对/弃权 (agree/oppose/abstain).")
-                % {"value": raw_choice}
-            )
+        problems = [] if room else [_("the room (or owner) is empty.")]
+        area = _area(cell(row, "area"), problems)
+        choice = _choice(cell(row, "choice"), problems)
         if room and room in seen_rooms:
             problems.append(
                 _("room %(room)s is already on row %(line)s.")
                 % {"room": room, "line": seen_rooms[room]}
             )
-        if problems:
+        if problems or choice is None:  # (a choice of None has its problem listed)
             sheet.errors.extend((line, problem) for problem in problems)
             continue
         seen_rooms[room] = line
@@ -268,6 +277,29 @@ def read(upload: UploadedFile) -> BallotSheet:
             continue
         owner_choice.setdefault(parsed.owner_key, (choice, line))
         sheet.rows.append(parsed)
-    if not sheet.rows and not sheet.errors:
-        sheet.errors.append((None, _("The sheet has no ballots.")))
-    return sheet
+
+
+def _area(raw: str, problems: list[str]) -> Decimal:
+    """The exclusive area in m² (positive, two decimals at most); 0 with a problem if not."""
+    try:
+        area = Decimal(raw)
+        if not area.is_finite() or area <= 0 or area != area.quantize(CENT) or area >= 10**8:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        problems.append(
+            _("the area “%(value)s” is not a positive number of m² with two decimals at most.")
+            % {"value": raw}
+        )
+        return Decimal(0)
+    return area
+
+
+def _choice(raw: str, problems: list[str]) -> str | None:
+    """agree, oppose or abstain; None with a problem if the cell is none of them."""
+    choice = CHOICES.get(raw.lower())
+    if choice is None:
+        problems.append(
+            _("the choice “%(value)s” is not one of 同意/反对/弃权 (agree/oppose/abstain).")
+            % {"value": raw}
+        )
+    return choice

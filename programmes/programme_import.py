@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,8 +31,7 @@ from openpyxl.utils import get_column_letter
 from renovation.access import can_set_up_in_district, require
 from renovation.warnings import WarningsNotConfirmed
 
-from .geography_services import compound_create
-from .history_services import project_historical_record_enter, stage_field
+from .history_services import stage_field
 from .imports import (
     CellError,
     Field,
@@ -44,20 +43,17 @@ from .imports import (
     _text,
     read_tables,
 )
-from .models import Category, Compound, Programme, Project, Stage, Street, WorkItem, WorkType
+from .models import Programme, Stage
 from .programme_import_columns import (
     COMPLETED,
-    DATED_STAGES,
     FIELDS,
-    MONEY_COLUMNS,
     PLANNED,
     SHEET_LIMITS,
     _parse_cell,
     _work_types,
     programme_import_template,
 )
-from .project_setup_services import project_create, project_update
-from .work_setup_services import work_item_add, work_item_change
+from .programme_import_rows import ProjectRow, project_row_write
 
 if TYPE_CHECKING:
     from renovation.models import User
@@ -78,20 +74,13 @@ class ProgrammeImportResult:
         return not self.errors
 
 
-@dataclass
-class _Row:
-    number: int
-    values: dict[str, Any]
-    planned: dict[int, Decimal]  # work type id -> planned quantity
-    completed: dict[int, Decimal]
-    ok: bool = True  # no cell error: the row goes through the services
-
-
 def _quantity(value: object) -> Decimal | None:
     return _parse(Field("q", "", frozenset(), "decimal"), value)
 
 
-def _read_rows(table: RawTable, columns: dict[str, int], type_columns: dict, errors) -> list[_Row]:
+def _read_rows(
+    table: RawTable, columns: dict[str, int], type_columns: dict, errors
+) -> list[ProjectRow]:
     specs = [spec for spec in FIELDS if spec.key in columns]
     rows = []
     for number, cells in table.rows:
@@ -110,7 +99,7 @@ def _read_rows(table: RawTable, columns: dict[str, int], type_columns: dict, err
                 )
             )
 
-        row = _Row(number, {}, {}, {})
+        row = ProjectRow(number, {}, {}, {})
         for spec in specs:
             try:
                 row.values[spec.key] = _parse_cell(spec, cell(columns[spec.key]))
@@ -233,7 +222,9 @@ def _run(user, programme, table, columns, type_columns, rows, result, *, commit,
                 item_types: dict[int, int] = {}
                 try:
                     with transaction.atomic():
-                        _row_write(user, programme, row, result, item_types, confirm_warnings, seen)
+                        project_row_write(
+                            user, programme, row, result, item_types, confirm_warnings, seen
+                        )
                 except ValidationError as error:
                     _collect(error, table, columns, type_columns, row, item_types, result)
                 except WarningsNotConfirmed as warning:  # e.g. per-household work (户)
@@ -271,135 +262,6 @@ def _collect(error, table, columns, type_columns, row, item_types, result) -> No
                         text,
                     )
                 )
-
-
-def _compound_for(user, programme, values, result) -> Compound:
-    code = values.get("code") or None
-    street = Street.objects.filter(district=programme.district_id, name=values.get("street") or "")
-    street = street.first()
-    if code:
-        found = Compound.objects.filter(street__district=programme.district_id, code=code).first()
-        if found is not None:
-            return found
-    if street is None:
-        raise ValidationError(
-            {
-                "street": _("no street office “%(name)s” in %(district)s.")
-                % {"name": values.get("street", ""), "district": programme.district.name}
-            }
-        )
-    found = Compound.objects.filter(street=street, name=values.get("compound") or "").first()
-    if found is not None:
-        return found
-    if not values.get("compound"):
-        raise ValidationError({"compound": _("the compound name is empty.")})
-    result.compounds_new += 1
-    extra = {k: values[k] for k in ("households", "year_built") if values.get(k) is not None}
-    return compound_create(by=user, street=street, name=values["compound"], code=code, **extra)
-
-
-PROJECT_KEYS = ("name", "contractor", "supervisor", "designer", "planned_start", "planned_end")
-
-
-def _row_write(user, programme, row: _Row, result, item_types, confirm_warnings, seen) -> None:
-    values = row.values
-    compound = _compound_for(user, programme, values, result)
-    if compound.pk in seen:  # one project per compound: a second row would overwrite the first
-        raise ValidationError(
-            {
-                "compound": _("this row and row %(row)s are the same compound.")
-                % {"row": seen[compound.pk]}
-            }
-        )
-    seen[compound.pk] = row.number
-    setup = {k: values[k] for k in PROJECT_KEYS if k in values and values[k] is not None}
-    if values.get("budget") is not None:
-        setup["budget"] = values["budget"]
-    project = Project.objects.filter(programme=programme, compound=compound).first()
-    reason = values.get("reason") or _("Programme import")
-    if project is None:
-        result.projects_new += 1
-        project = project_create(
-            by=user,
-            programme=programme,
-            compound=compound,
-            year=values.get("year"),
-            categories=values.get("categories") or [Category.BASIC],
-            **setup,
-        )
-    else:
-        result.projects_updated += 1
-        if values.get("year") is not None:
-            setup["year"] = values["year"]
-        if values.get("categories"):
-            setup["categories"] = values["categories"]
-        project = project_update(
-            project=project, by=user, version=project.version, reason=reason, **setup
-        )
-    existing = {i.work_type_id: i for i in WorkItem.objects.filter(project=project)}
-    types = {t.pk: t for t in WorkType.objects.filter(pk__in=row.planned)}
-    for type_id, planned in row.planned.items():
-        item = existing.get(type_id)
-        if item is None:
-            item = work_item_add(
-                project=project,
-                by=user,
-                work_type=types[type_id],
-                planned_quantity=planned,
-                reason=reason,
-                confirm_warnings=confirm_warnings,
-            )
-        elif item.planned_quantity != planned:
-            item = work_item_change(
-                item=item,
-                by=user,
-                version=item.version,
-                reason=reason,
-                confirm_warnings=confirm_warnings,
-                planned_quantity=planned,
-            )
-        existing[type_id] = item
-        item_types[item.pk] = type_id
-    for type_id in row.completed:
-        if type_id not in existing:
-            raise ValidationError(
-                {"": _("A completed quantity needs the planned quantity of the same work type.")}
-            )
-    stage = values.get("stage")
-    if not stage or Stage.order(stage) <= Stage.order(project.stage):
-        return
-    project.refresh_from_db()
-    stage_dates = {
-        s: values.get(f"date_{s}")
-        for s in DATED_STAGES
-        if Stage.order(project.stage) < Stage.order(s) <= Stage.order(stage)
-    }
-    accepted_on = values.get(f"date_{Stage.ACCEPTED}")
-    money = [
-        {
-            "sub_type": sub_type,
-            "funder": str(_("Central government") if key == "money_central" else _("District")),
-            "amount": values[key],
-            "received": values[key],
-            "received_on": accepted_on,
-            "spent": values[key],
-            "spent_on": accepted_on,
-        }
-        for key, sub_type in MONEY_COLUMNS.items()
-        if values.get(key)
-    ]
-    project_historical_record_enter(
-        project=project,
-        by=user,
-        reason=values.get("reason") or "",
-        stage_dates=stage_dates,
-        quantities={existing[t].pk: q for t, q in row.completed.items()},
-        accepted_on=accepted_on,
-        residents_present=values.get("residents_present"),
-        participants=values.get("participants") or "",
-        money=money,
-        confirm_warnings=confirm_warnings,
-    )
 
 
 __all__ = ["ProgrammeImportResult", "programme_import", "programme_import_template"]

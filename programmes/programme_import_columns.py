@@ -4,8 +4,8 @@ each cell is read, and the template with its data dictionary (see programme_impo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -24,9 +24,6 @@ from .imports import (
     _text,
 )
 from .models import Category, Programme, Stage, WorkType
-
-if TYPE_CHECKING:
-    pass
 
 # Two columns per work type of the national catalogue and the district's own, beside ~30.
 SHEET_LIMITS = SheetLimits(rows=MAX_ROWS + 50, columns=600, cells=5_000_000)
@@ -213,43 +210,58 @@ def _category_names(category: Category) -> set[str]:
     return names
 
 
-def _parse_cell(spec: Field, value: object) -> object:
-    if spec.parse == "date":
-        if value in (None, ""):
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(_text(value).replace("/", "-").replace(".", "-"))
-        except ValueError:
-            raise CellError(
-                _("“%(value)s” is not a date (year-month-day).") % {"value": value}
-            ) from None
-    if spec.parse == "categories":
-        chosen = []
-        for part in _text(value).replace("，", "、").replace(",", "、").split("、"):
-            part = part.strip()
-            if not part:
-                continue
-            match = [c for c in Category if _norm(part) in _category_names(c)]
-            if not match:
-                raise CellError(_("“%(value)s” is not 基础类, 完善类 or 提升类.") % {"value": part})
-            chosen.append(match[0].value)
-        return chosen
-    if spec.parse == "stage":
-        text = _text(value)
-        if not text:
-            return None
-        for stage in Stage:
-            if _norm(text) in (_norm(stage.value), _norm(stage.label)):
-                return stage.value
+def _parse_date(value: object) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_text(value).replace("/", "-").replace(".", "-"))
+    except ValueError:
         raise CellError(
-            _("“%(value)s” is not a stage; use one of: %(choices)s.")
-            % {"value": text, "choices": "、".join(str(label) for label in Stage.labels)}
-        )
-    return _parse(spec, value)
+            _("“%(value)s” is not a date (year-month-day).") % {"value": value}
+        ) from None
+
+
+def _parse_categories(value: object) -> list[str]:
+    chosen = []
+    for part in _text(value).replace("，", "、").replace(",", "、").split("、"):
+        part = part.strip()
+        if not part:
+            continue
+        match = [c for c in Category if _norm(part) in _category_names(c)]
+        if not match:
+            raise CellError(_("“%(value)s” is not 基础类, 完善类 or 提升类.") % {"value": part})
+        chosen.append(match[0].value)
+    return chosen
+
+
+def _parse_stage(value: object) -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    for stage in Stage:
+        if _norm(text) in (_norm(stage.value), _norm(stage.label)):
+            return stage.value
+    raise CellError(
+        _("“%(value)s” is not a stage; use one of: %(choices)s.")
+        % {"value": text, "choices": "、".join(str(label) for label in Stage.labels)}
+    )
+
+
+# The cell kinds of this import; the others are read as the census reads them.
+CELL_PARSERS: dict[str, Callable[[object], object]] = {
+    "date": _parse_date,
+    "categories": _parse_categories,
+    "stage": _parse_stage,
+}
+
+
+def _parse_cell(spec: Field, value: object) -> object:
+    parser = CELL_PARSERS.get(spec.parse)
+    return parser(value) if parser is not None else _parse(spec, value)
 
 
 # --- Template ------------------------------------------------------------------------------

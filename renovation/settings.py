@@ -356,6 +356,9 @@ SPECTACULAR_SETTINGS = {
         # The resident-contribution sub-types (a subset of SubTypeEnum).
         "ResidentSubTypeEnum": "funding.rule_services.RESIDENT_SUB_TYPES",
         "SubTypeEnum": "funding.models.SubType",
+        # Money or in kind (资金/实物/代建/免费实施); "mode" is also long-term management's.
+        "ContributionModeEnum": "funding.models.Commitment.Mode",
+        "ManagementModeEnum": "governance.models.LongTermManagement.Mode",
     },
 }
 

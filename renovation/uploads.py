@@ -1,9 +1,9 @@
 """Checks on uploaded files, by their content rather than their name, and the cleaning of photos.
 
 Every upload path goes through here: progress photos (page and API), meeting minutes (page and
-API), ballot sheets and census sheets. Stored files live under MEDIA_ROOT (outside STATIC_ROOT,
-never served by whitenoise or a static URL) and are served by views that read through the
-user's scope.
+API), vouchers of receipts and expenditures (page and API), ballot sheets and census sheets.
+Stored files live under MEDIA_ROOT (outside STATIC_ROOT, never served by whitenoise or a static
+URL) and are served by views that read through the user's scope.
 
 Photos are re-encoded before they are stored: the orientation the camera recorded is applied to
 the pixels, and everything else the file carried is dropped (EXIF with its GPS position, XMP,
@@ -155,6 +155,31 @@ def check_minutes(upload: UploadedFile) -> UploadedFile:
         return clean_photo(upload, formats=("JPEG", "PNG"))
     else:
         return upload  # the model's extension validator gives the message
+    if not ok:
+        raise ValidationError(
+            _("The file's content does not match its type (.%(extension)s).")
+            % {"extension": extension},
+            code="invalid_content",
+        )
+    return upload
+
+
+def check_voucher(upload: UploadedFile) -> UploadedFile:
+    """Vouchers of money received or spent (bank slips, invoices, payment orders) are a PDF, an
+    OFD electronic invoice (a zip archive with OFD.xml) or a photo or scan (JPEG, PNG), by
+    content as well as by name; a photo is cleaned like a progress photo. Another extension is
+    left to the model's FileExtensionValidator, which names the accepted ones."""
+    name = (upload.name or "").lower()
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    head = _head(upload)
+    if extension == "pdf":
+        ok = head.startswith(b"%PDF-")
+    elif extension == "ofd":
+        ok = head.startswith(ZIP_MAGIC) and _zip_has(upload, "OFD.xml")
+    elif extension in ("jpg", "jpeg", "png"):
+        return clean_photo(upload, formats=("JPEG", "PNG"))
+    else:
+        return upload
     if not ok:
         raise ValidationError(
             _("The file's content does not match its type (.%(extension)s).")

@@ -46,9 +46,8 @@ def _version(help_text=None) -> serializers.IntegerField:
 
 def _amount(**kwargs) -> serializers.DecimalField:
     # No min_value: the service refuses negative or zero amounts with its own message.
-    return PlainDecimalField(
-        max_digits=16, decimal_places=2, help_text=_("Yuan, two decimal places."), **kwargs
-    )
+    kwargs.setdefault("help_text", _("Yuan, two decimal places."))
+    return PlainDecimalField(max_digits=16, decimal_places=2, **kwargs)
 
 
 # --- Output --------------------------------------------------------------------------------
@@ -83,6 +82,19 @@ class CommitmentSerializer(_SourceFields, serializers.ModelSerializer):
     spent = PlainDecimalField(max_digits=18, decimal_places=2, read_only=True)
     approved_by = UsernameField()
     created_by = UsernameField()
+    combines = serializers.ListField(
+        source="source.combined_sub_types",
+        child=serializers.ChoiceField(choices=SubType.choices),
+        read_only=True,
+        help_text=_("The sub-types a combined line holds (sub-type `combined`); else empty."),
+    )
+    value_assessed = serializers.BooleanField(
+        read_only=True,
+        help_text=_("False for a contribution in kind at 0: its value is not assessed yet."),
+    )
+    reversed_by = serializers.SerializerMethodField(
+        help_text=_("The counter-entry (冲销) that reversed this commitment, if any.")
+    )
 
     class Meta:
         model = Commitment
@@ -111,7 +123,20 @@ class CommitmentSerializer(_SourceFields, serializers.ModelSerializer):
             "created_by",
             "created_at",
             "version",
+            "mode",
+            "works",
+            "value_assessed",
+            "combines",
+            "reverses",
+            "reversed_by",
+            "reversal_reason",
+            "split_from",
         ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_reversed_by(self, commitment: Commitment) -> int | None:
+        counter = getattr(commitment, "reversed_by", None)
+        return counter.pk if counter is not None else None
 
     @extend_schema_field(serializers.ChoiceField(choices=["project", "programme"]))
     def get_level(self, commitment: Commitment) -> str:
@@ -158,6 +183,15 @@ class _LineSerializer(serializers.ModelSerializer):
     programme = serializers.IntegerField(source="commitment.programme_id", read_only=True)
     year = serializers.IntegerField(source="commitment.year", read_only=True)
     created_by = UsernameField()
+    commitment_version = serializers.IntegerField(
+        source="commitment.version",
+        read_only=True,
+        help_text=_("The commitment's version, for a reversal (`version` or If-Match)."),
+    )
+    reversed_by = serializers.SerializerMethodField(
+        help_text=_("The counter-entry (冲销) that reversed this record, if any.")
+    )
+    voucher_count = serializers.IntegerField(read_only=True, default=0)
 
     common = [
         "id",
@@ -169,7 +203,18 @@ class _LineSerializer(serializers.ModelSerializer):
         "funder",
         "year",
         "amount",
+        "reverses",
+        "reversed_by",
+        "reversal_reason",
+        "moved_from",
+        "voucher_count",
+        "commitment_version",
     ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_reversed_by(self, record: Receipt | Expenditure) -> int | None:
+        counter = getattr(record, "reversed_by", None)
+        return counter.pk if counter is not None else None
 
 
 class ReceiptSerializer(_LineSerializer):
@@ -210,7 +255,33 @@ class CommitmentInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     sub_type = serializers.ChoiceField(choices=SubType.choices)
     funder = serializers.CharField(max_length=160)
-    amount = _amount()
+    amount = _amount(
+        help_text=_("Yuan, two decimal places. In kind: the estimated value, 0 while not assessed.")
+    )
+    mode = serializers.ChoiceField(
+        choices=Commitment.Mode.choices,
+        required=False,
+        default=Commitment.Mode.CASH,
+        help_text=_("Money (cash), or in kind, built on the programme's behalf, done free."),
+    )
+    works = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("In kind: the work or goods contributed (required then)."),
+    )
+    combines = serializers.ListField(
+        child=serializers.ChoiceField(choices=SubType.choices),
+        required=False,
+        default=list,
+        max_length=len(SubType.values),
+        help_text=_(
+            "With sub-type `combined`: the sub-types a line published as one combines (e.g. "
+            "central_subsidy and provincial_subsidy); split it later with POST "
+            "/commitments/{id}/split/."
+        ),
+    )
     year = serializers.IntegerField(
         min_value=1990,
         max_value=2100,

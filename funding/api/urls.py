@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import rule_views, statistics, views
+from . import correction_views, rule_views, statistics, views
 
 router = SimpleRouter()
 router.register("funding-sources", views.FundingSourceViewSet, basename="funding-source")
@@ -11,6 +11,7 @@ router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("allocations", views.AllocationViewSet, basename="allocation")
 router.register("receipts", views.ReceiptViewSet, basename="receipt")
 router.register("expenditures", views.ExpenditureViewSet, basename="expenditure")
+router.register("vouchers", correction_views.VoucherViewSet, basename="voucher")
 router.register(
     "contribution-rules", rule_views.ContributionRuleViewSet, basename="contribution-rule"
 )

@@ -38,6 +38,12 @@ from renovation.api.views import (
 from renovation.http import AuthedRequest
 
 from . import serializers as api
+from .correction_views import (
+    CommitmentCorrections,
+    ExpenditureCorrections,
+    NoDeleteMixin,
+    ReceiptCorrections,
+)
 
 TAG = "funding"
 
@@ -89,7 +95,7 @@ COMMITMENT_EXAMPLE = {
 
 
 @list_and_detail_schema(TAG, "funding commitments", "funding commitment", versioned=True)
-class CommitmentViewSet(ScopedReadOnlyViewSet):
+class CommitmentViewSet(CommitmentCorrections, ScopedReadOnlyViewSet):
     """Money planned from a source for a project, or for a whole programme (then allocated to
     projects), with what was allocated, received (到位) and spent. A street officer sees its
     street's project-level money; programme-level money is seen by district-level users."""
@@ -140,6 +146,9 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
             "year": data["year"],
             "reference": data["reference"],
             "note": data["note"],
+            "mode": data["mode"],
+            "works": data["works"],
+            "combines": data["combines"],
         }
         if data["project"] is not None:
             project = _in_scope(
@@ -388,7 +397,7 @@ class CommitmentViewSet(ScopedReadOnlyViewSet):
 
 
 @list_and_detail_schema(TAG, "allocations", "allocation", versioned=True)
-class AllocationViewSet(ScopedReadOnlyViewSet):
+class AllocationViewSet(NoDeleteMixin, ScopedReadOnlyViewSet):
     """Parts of programme-level commitments earmarked for projects; set one with
     POST /commitments/{id}/allocations/."""
 
@@ -404,7 +413,7 @@ class AllocationViewSet(ScopedReadOnlyViewSet):
 
 
 @list_and_detail_schema(TAG, "receipts", "receipt")
-class ReceiptViewSet(ScopedReadOnlyViewSet):
+class ReceiptViewSet(ReceiptCorrections, ScopedReadOnlyViewSet):
     """Money that has arrived (到位); record one with POST /commitments/{id}/receipts/."""
 
     serializer_class = api.ReceiptSerializer
@@ -418,7 +427,7 @@ class ReceiptViewSet(ScopedReadOnlyViewSet):
 
 
 @list_and_detail_schema(TAG, "expenditures", "expenditure")
-class ExpenditureViewSet(ScopedReadOnlyViewSet):
+class ExpenditureViewSet(ExpenditureCorrections, ScopedReadOnlyViewSet):
     """Money spent; record spending with POST /commitments/{id}/expenditures/."""
 
     serializer_class = api.ExpenditureSerializer

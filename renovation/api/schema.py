@@ -71,7 +71,7 @@ class ApiAutoSchema(AutoSchema):
     - 404 where the path names an object (out of scope or missing) and on lists (a page past
       the end);
     - 400 on writes (deletes included) and on anything with query parameters;
-    - 409 on writes that carry a version (optimistic concurrency);
+    - 409 on writes (deletes included) that carry a version (optimistic concurrency);
     - 415 on uploads (they take multipart/form-data only).
     """
 
@@ -89,7 +89,8 @@ class ApiAutoSchema(AutoSchema):
         writes = ("POST", "PUT", "PATCH", "DELETE")
         if self.method in writes or is_list or self._has_query(self.view):
             codes.append("400")
-        if self.method in ("POST", "PUT", "PATCH") and self._takes_version():
+        # A delete that takes a version (a work item's removal) is a conflict when stale too.
+        if self.method in writes and self._takes_version():
             codes.append("409")
         if self.method in ("POST", "PUT", "PATCH") and self._is_upload():
             codes.append("415")

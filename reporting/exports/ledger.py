@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -342,6 +342,94 @@ def _line_totals(figure: Figure, user: User, lines: Q) -> dict[tuple[int, int | 
     return {(r["commitment"], r["project"]): figure.clean(r[figure.alias]) for r in rows}
 
 
+# The commitment's columns of a funding line, and the place of its project.
+LINE_FIELDS = (
+    "pk",
+    "programme__name",
+    "source__kind",
+    "source__sub_type",
+    "source__funder",
+    "year",
+    "status",
+    "reference",
+)
+LINE_PLACE = (
+    "project__compound__street__district__name",
+    "project__compound__street__name",
+    "project__compound__name",
+    "project__year",
+)
+Line = tuple[dict, int | None, list, str, Decimal]
+
+
+def _pool_q(scope: LedgerScope, prefix: str = "commitment__") -> Q:
+    """Programme-level money of the scope not booked for a project (the unassigned pool)."""
+    q = Q()
+    if scope.district is not None:
+        q &= Q(**{f"{prefix}programme__district": scope.district.pk})
+    if scope.programme is not None:
+        q &= Q(**{f"{prefix}programme": scope.programme.pk})
+    return q
+
+
+def _funding_lines(
+    *, user: User, scope: LedgerScope, in_scope: QuerySet, with_pool: bool
+) -> Iterator[Line]:
+    """(commitment, project, place, line, planned) of every line, in sheet order: the
+    project-level commitments, the allocations, then (with_pool) the unassigned pools."""
+    own = (
+        Commitment.objects.visible_to(user)
+        .filter(project__in=in_scope)
+        .order_by("programme_id", "project__compound__street_id", "project_id", "id")
+        .values(*LINE_FIELDS, *LINE_PLACE, "project", "amount")
+    )
+    for c in own.iterator(chunk_size=CHUNK):
+        yield c, c["project"], [c[f] for f in LINE_PLACE], _("Project"), c["amount"]
+    prefixed = [f"commitment__{f}" if f != "pk" else "commitment" for f in LINE_FIELDS]
+    allocations = (
+        Allocation.objects.visible_to(user)
+        .filter(project__in=in_scope)
+        .order_by("commitment__programme_id", "project__compound__street_id", "project_id", "id")
+        .values(*prefixed, *LINE_PLACE, "project", "amount")
+    )
+    for a in allocations.iterator(chunk_size=CHUNK):
+        c = {f: a[p] for f, p in zip(LINE_FIELDS, prefixed, strict=True)}
+        yield c, a["project"], [a[f] for f in LINE_PLACE], _("Allocation"), a["amount"]
+    if not with_pool:
+        return
+    allocated = (
+        Allocation.objects.filter(commitment=OuterRef("pk"))
+        .values("commitment")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    pools = (
+        Commitment.objects.visible_to(user)
+        .filter(_pool_q(scope, prefix=""), project__isnull=True)
+        .annotate(allocated=Coalesce(Subquery(allocated), Decimal(0)))
+        .annotate(unassigned=F("amount") - F("allocated"))
+        .order_by("programme_id", "id")
+        .values(*LINE_FIELDS, "programme__district__name", "unassigned")
+    )
+    for c in pools.iterator(chunk_size=CHUNK):
+        place_row = [c["programme__district__name"], "", "", None]
+        yield c, None, place_row, _("Unassigned pool"), c["unassigned"]
+
+
+def _line_cells(commitment: dict, place_row: list, line: str) -> list:
+    return [
+        *place_row,
+        commitment["programme__name"],
+        line,
+        str(Kind(commitment["source__kind"]).label),
+        str(SubType(commitment["source__sub_type"]).label),
+        commitment["source__funder"],
+        commitment["year"],
+        str(Commitment.Status(commitment["status"]).label),
+        commitment["reference"],
+    ]
+
+
 def funding_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
     """One row per line of money: a project-level commitment, the allocation of a
     programme-level commitment to a project, or (for district-level readers and scopes without
@@ -372,35 +460,11 @@ def funding_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
         in_scope = scope.projects(user).values("pk")
         lines = Q(project__in=in_scope)
         if with_pool:
-            pool = Q(project__isnull=True, commitment__project__isnull=True)
-            if scope.district is not None:
-                pool &= Q(commitment__programme__district=scope.district.pk)
-            if scope.programme is not None:
-                pool &= Q(commitment__programme=scope.programme.pk)
-            lines |= pool
+            lines |= Q(project__isnull=True, commitment__project__isnull=True) & _pool_q(scope)
         received = _line_totals(ff.RECEIVED, user, lines)
         spent = _line_totals(ff.SPENT, user, lines)
-        kind_label = dict(Kind.choices)
-        sub_type_label = dict(SubType.choices)
-        status_label = dict(Commitment.Status.choices)
 
-        def cells(commitment, compound_row, line) -> list:
-            return [
-                compound_row[0],
-                compound_row[1],
-                compound_row[2],
-                compound_row[3],
-                commitment["programme__name"],
-                line,
-                str(kind_label[commitment["source__kind"]]),
-                str(sub_type_label[commitment["source__sub_type"]]),
-                commitment["source__funder"],
-                commitment["year"],
-                str(status_label[commitment["status"]]),
-                commitment["reference"],
-            ]
-
-        def amounts(commitment, project, planned) -> dict[str, Decimal]:
+        def amounts(commitment: dict, project: int | None, planned: Decimal) -> dict[str, Decimal]:
             key = (commitment["pk"], project)
             return {
                 "planned": ff.PLANNED.clean(planned),
@@ -408,66 +472,8 @@ def funding_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 "spent": spent.get(key, Decimal(0)),
             }
 
-        fields = (
-            "pk",
-            "programme__name",
-            "source__kind",
-            "source__sub_type",
-            "source__funder",
-            "year",
-            "status",
-            "reference",
-        )
-        place = (
-            "project__compound__street__district__name",
-            "project__compound__street__name",
-            "project__compound__name",
-            "project__year",
-        )
-
-        def lines_of() -> Iterator[tuple[dict, int | None, list, str, Decimal]]:
-            """(commitment, project, place, line, planned) of every line, in sheet order."""
-            own = (
-                Commitment.objects.visible_to(user)
-                .filter(project__in=in_scope)
-                .order_by("programme_id", "project__compound__street_id", "project_id", "id")
-                .values(*fields, *place, "project", "amount")
-            )
-            for c in own.iterator(chunk_size=CHUNK):
-                yield c, c["project"], [c[f] for f in place], _("Project"), c["amount"]
-            prefixed = [f"commitment__{f}" if f != "pk" else "commitment" for f in fields]
-            allocations = (
-                Allocation.objects.visible_to(user)
-                .filter(project__in=in_scope)
-                .order_by(
-                    "commitment__programme_id", "project__compound__street_id", "project_id", "id"
-                )
-                .values(*prefixed, *place, "project", "amount")
-            )
-            for a in allocations.iterator(chunk_size=CHUNK):
-                c = {f: a[p] for f, p in zip(fields, prefixed, strict=True)}
-                yield c, a["project"], [a[f] for f in place], _("Allocation"), a["amount"]
-            if with_pool:
-                allocated = (
-                    Allocation.objects.filter(commitment=OuterRef("pk"))
-                    .values("commitment")
-                    .annotate(total=Sum("amount"))
-                    .values("total")
-                )
-                pools = Commitment.objects.visible_to(user).filter(project__isnull=True)
-                if scope.district is not None:
-                    pools = pools.filter(programme__district=scope.district.pk)
-                if scope.programme is not None:
-                    pools = pools.filter(programme=scope.programme.pk)
-                pools = (
-                    pools.annotate(allocated=Coalesce(Subquery(allocated), Decimal(0)))
-                    .annotate(unassigned=F("amount") - F("allocated"))
-                    .order_by("programme_id", "id")
-                    .values(*fields, "programme__district__name", "unassigned")
-                )
-                for c in pools.iterator(chunk_size=CHUNK):
-                    place_row = [c["programme__district__name"], "", "", None]
-                    yield c, None, place_row, _("Unassigned pool"), c["unassigned"]
+        def lines_of() -> Iterator[Line]:
+            return _funding_lines(user=user, scope=scope, in_scope=in_scope, with_pool=with_pool)
 
         money_columns = MoneyColumns(unit, ("planned", "received", "spent"))
         if money_columns.needs_first_pass:
@@ -475,7 +481,7 @@ def funding_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 money_columns.count(amounts(commitment, project, planned))
         for commitment, project, place_row, line, planned in lines_of():
             shown = money_columns.shown(amounts(commitment, project, planned))
-            yield [*cells(commitment, place_row, line), *shown.values()]
+            yield [*_line_cells(commitment, place_row, line), *shown.values()]
         yield [_("Total"), *[""] * 11, *money_columns.total().values()]
 
     return Table(sheet_titles()["funding"], columns, rows())

@@ -170,6 +170,101 @@ class DistrictFigures:
         ]
 
 
+# The figures dated up to the day of the return, by the name StreetFigures gives them ("in
+# period": from the first day of the month or year).
+DATED = {
+    "started": pf.STARTED,
+    "started_households": pf.STARTED_HOUSEHOLDS,
+    "started_in_period": pf.STARTED,
+    "started_households_in_period": pf.STARTED_HOUSEHOLDS,
+    "completed": pf.COMPLETED,
+    "completed_households": pf.COMPLETED_HOUSEHOLDS,
+    "completed_in_period": pf.COMPLETED,
+}
+PLAN_COMPOUND = (pf.HOUSEHOLDS, pf.BUILDINGS, pf.FLOOR_AREA, pf.BUILT_BY_2000)
+PLAN_PROJECT = (pf.PROJECTS, pf.BUDGET, pf.IN_CONSTRUCTION)
+
+
+def _to_date(figure: Figure, as_of: dt.date, start: dt.date | None = None) -> Any:
+    return figure.aggregate(within=figure.period_q(start, as_of))
+
+
+def _plan_by_street(
+    projects: QuerySet[Project], as_of: dt.date, period_start: dt.date
+) -> dict[int, Mapping[str, Any]]:
+    """The plan's registry figures per street office (one grouped query)."""
+    rows = (
+        projects.order_by()
+        .values("compound__street")
+        .annotate(
+            **aggregates(PLAN_PROJECT),
+            **aggregates(PLAN_COMPOUND, prefix="compound__"),
+            **{
+                name: _to_date(figure, as_of, period_start if "in_period" in name else None)
+                for name, figure in DATED.items()
+            },
+            **{
+                f"cat_{value}": pf.PROJECTS.aggregate(within=Q(category=value))
+                for value in Category.values
+            },
+        )
+    )
+    return {row["compound__street"]: row for row in rows}
+
+
+def _money_by_street(
+    user: User, projects: QuerySet[Project], as_of: dt.date, period_start: dt.date
+) -> dict[int, dict[str, Decimal]]:
+    """Money received and spent for the plan's projects per street office, to date and in the
+    period (two grouped queries)."""
+    result: dict[int, dict[str, Decimal]] = {}
+    for model, figure in ((Receipt, ff.RECEIVED), (Expenditure, ff.SPENT)):
+        name = figure.key
+        booked = (
+            model.objects.visible_to(user)
+            .filter(project__in=projects.values("pk"))
+            .order_by()
+            .values("project__compound__street")
+            .annotate(
+                **{
+                    name: _to_date(figure, as_of),
+                    f"{name}_in_period": _to_date(figure, as_of, period_start),
+                }
+            )
+        )
+        for line in booked:
+            values: Mapping[str, Any] = line
+            cash = result.setdefault(line["project__compound__street"], {})
+            cash[name] = figure.clean(values[name])
+            cash[f"{name}_in_period"] = figure.clean(values[f"{name}_in_period"])
+    return result
+
+
+def _street_figures(
+    street: Street, row: Mapping[str, Any], cash: Mapping[str, Decimal]
+) -> StreetFigures:
+    values = cleaned((*PLAN_PROJECT, *PLAN_COMPOUND), row)
+    zero = ff.RECEIVED.clean(None)
+    return StreetFigures(
+        name=street.name,
+        street_id=street.pk,
+        planned=values["projects"],
+        planned_households=values["households"],
+        buildings=values["buildings"],
+        floor_area=values["floor_area"],
+        built_by_2000=values["built_by_2000"],
+        by_category={
+            value: pf.PROJECTS.clean(row.get(f"cat_{value}")) for value in Category.values
+        },
+        budget=values["budget"],
+        in_construction=values["in_construction"],
+        **{name: figure.clean(row.get(name)) for name, figure in DATED.items()},
+        received=cash.get("received", zero),
+        received_in_period=cash.get("received_in_period", zero),
+        spent=cash.get("spent", zero),
+    )
+
+
 def district_figures(
     *,
     user: User,
@@ -184,83 +279,13 @@ def district_figures(
     as_of = min(as_of, as_of_for(year, month)) if as_of else as_of_for(year, month)
     period_start = dt.date(year, month or 1, 1)
     projects = plan_projects(user=user, district=district, year=year)
-
-    def to_date(figure: Figure, alias: str, start: dt.date | None = None) -> dict:
-        return {alias: figure.aggregate(within=figure.period_q(start, as_of))}
-
-    compound = (pf.HOUSEHOLDS, pf.BUILDINGS, pf.FLOOR_AREA, pf.BUILT_BY_2000)
-    rows = (
-        projects.order_by()
-        .values("compound__street")
-        .annotate(
-            **aggregates((pf.PROJECTS, pf.BUDGET, pf.IN_CONSTRUCTION)),
-            **aggregates(compound, prefix="compound__"),
-            **to_date(pf.STARTED, "started"),
-            **to_date(pf.STARTED_HOUSEHOLDS, "started_households"),
-            **to_date(pf.STARTED, "started_in_period", period_start),
-            **to_date(pf.STARTED_HOUSEHOLDS, "started_households_in_period", period_start),
-            **to_date(pf.COMPLETED, "completed"),
-            **to_date(pf.COMPLETED_HOUSEHOLDS, "completed_households"),
-            **to_date(pf.COMPLETED, "completed_in_period", period_start),
-            **{
-                f"cat_{value}": pf.PROJECTS.aggregate(within=Q(category=value))
-                for value in Category.values
-            },
-        )
-    )
-    by_street: dict[int, Mapping[str, Any]] = {row["compound__street"]: row for row in rows}
-    money_rows_: dict[int, dict[str, Decimal]] = {}
-    for model, figure in ((Receipt, ff.RECEIVED), (Expenditure, ff.SPENT)):
-        name = figure.key
-        booked = (
-            model.objects.visible_to(user)
-            .filter(project__in=projects.values("pk"))
-            .order_by()
-            .values("project__compound__street")
-            .annotate(
-                **to_date(figure, name),
-                **to_date(figure, f"{name}_in_period", period_start),
-            )
-        )
-        for line in booked:
-            line_values: Mapping[str, Any] = line
-            cash_row = money_rows_.setdefault(line["project__compound__street"], {})
-            cash_row[name] = figure.clean(line_values[name])
-            cash_row[f"{name}_in_period"] = figure.clean(line_values[f"{name}_in_period"])
-    streets = list(Street.objects.visible_to(user).filter(district=district).order_by("name"))
+    by_street = _plan_by_street(projects, as_of, period_start)
+    money_by_street = _money_by_street(user, projects, as_of, period_start)
     total = StreetFigures(name=_("Total"))
     result = []
-    dated = {
-        "started": pf.STARTED,
-        "started_households": pf.STARTED_HOUSEHOLDS,
-        "started_in_period": pf.STARTED,
-        "started_households_in_period": pf.STARTED_HOUSEHOLDS,
-        "completed": pf.COMPLETED,
-        "completed_households": pf.COMPLETED_HOUSEHOLDS,
-        "completed_in_period": pf.COMPLETED,
-    }
-    for street in streets:
-        row: Mapping[str, Any] = by_street.get(street.pk, {})
-        values = cleaned((pf.PROJECTS, pf.BUDGET, pf.IN_CONSTRUCTION, *compound), row)
-        cash = money_rows_.get(street.pk, {})
-        zero = ff.RECEIVED.clean(None)
-        figures = StreetFigures(
-            name=street.name,
-            street_id=street.pk,
-            planned=values["projects"],
-            planned_households=values["households"],
-            buildings=values["buildings"],
-            floor_area=values["floor_area"],
-            built_by_2000=values["built_by_2000"],
-            by_category={
-                value: pf.PROJECTS.clean(row.get(f"cat_{value}")) for value in Category.values
-            },
-            budget=values["budget"],
-            in_construction=values["in_construction"],
-            **{name: figure.clean(row.get(name)) for name, figure in dated.items()},
-            received=cash.get("received", zero),
-            received_in_period=cash.get("received_in_period", zero),
-            spent=cash.get("spent", zero),
+    for street in Street.objects.visible_to(user).filter(district=district).order_by("name"):
+        figures = _street_figures(
+            street, by_street.get(street.pk, {}), money_by_street.get(street.pk, {})
         )
         total.add(figures)
         result.append(figures)

@@ -15,7 +15,9 @@ funders' names where the seeds give none, dates, what has arrived and been spent
 compounds whose water-meter share is not fully collected.
 
 Idempotent: each block is skipped when its commitments exist (found by their reference). Rows are
-written in bulk with their history (a historical import by the demo administrator).
+written in bulk with their history (a historical import by the demo administrator). The 2026
+block (money_cases.py: pooled money, contributions in kind, combined lines, reversals) is written
+through the funding services instead.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from funding.models import (
 from programmes.models import Batch, Programme, Project
 
 from . import seeds as S
+from .money_cases import qingyang_2026_pooled
 from .split import split_decimal
 
 WAN = Decimal(10_000)
@@ -298,6 +301,8 @@ def eshan_phase1(book: _Book) -> bool:
                 amount=share,
                 reference=ES_REFERENCE,
                 note="实物出资（管网改造）",
+                mode=Commitment.Mode.IN_KIND,
+                works=f"{funder}出资改造小区内自有管网（按出资额计价）",
             )
             for p, share in zip(projects, shares, strict=True)
         ]
@@ -482,4 +487,8 @@ def load_funding_demo() -> dict[str, bool]:
     admin = get_user_model().objects.filter(username="admin").first()
     when = dt.datetime(2023, 1, 1, 9, 0, tzinfo=dt.UTC)
     book = _Book(admin, when)
-    return {"eshan_phase1": eshan_phase1(book), "qingyang_2022": qingyang_2022(book)}
+    return {
+        "eshan_phase1": eshan_phase1(book),
+        "qingyang_2022": qingyang_2022(book),
+        "qingyang_2026_pooled": qingyang_2026_pooled(),
+    }

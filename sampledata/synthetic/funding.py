@@ -43,6 +43,7 @@ RULES = (
     ("水表改造居民分摊（800元/户）", "resident_sharing", "per_household", "800.00"),
 )
 OVER_REASON = "结算审计后追加拨付"
+UTILITY_WORKS = "管线单位实施小区供水、供电、燃气或通信管网改造（实物出资，按结算价值计）"
 
 
 class Money:
@@ -93,7 +94,7 @@ class Money:
             self.sources[key] = self.ids.take("fundingsource")
             self.rows.add(
                 "fundingsource",
-                (self.sources[key], at, self.system, at, self.system, self.district.id, *key),
+                (self.sources[key], at, self.system, at, self.system, self.district.id, *key, ""),
             )
         return self.sources[key]
 
@@ -264,6 +265,12 @@ class Money:
                 self.system if approved_at else None,
                 approved_at,
                 1 + events,
+                # Utilities build their own networks in the compound: in kind, at its value.
+                "in_kind" if sub_type == "utility" else "cash",
+                UTILITY_WORKS if sub_type == "utility" else "",
+                None,
+                "",
+                None,
             ),
         )
 
@@ -325,6 +332,9 @@ class Money:
                     day,
                     item_id,
                     p.contractor,
+                    None,
+                    "",
+                    None,
                 ),
             )
             count += 1
@@ -356,6 +366,9 @@ class Money:
                     later,
                     None,
                     "设计咨询单位",
+                    None,
+                    "",
+                    None,
                 ),
             )
             return 2, later
@@ -379,6 +392,9 @@ class Money:
                 "",
                 day,
                 reason,
+                None,
+                "",
+                None,
             ),
         )
 

@@ -125,7 +125,7 @@ SPEC: dict[str, tuple[str, str]] = {
         "@ project_id as_of standard households_expected households_paid "
         "amount_expected amount_collected version",
     ),
-    "fundingsource": ("funding.FundingSource", "@ district_id kind sub_type funder"),
+    "fundingsource": ("funding.FundingSource", "@ district_id kind sub_type funder combines"),
     "contributionrule": (
         "funding.ContributionRule",
         "@ programme_id name sub_type basis rate year",
@@ -133,16 +133,19 @@ SPEC: dict[str, tuple[str, str]] = {
     "commitment": (
         "funding.Commitment",
         "@ source_id programme_id project_id batch_id year amount rule_id reference "
-        "note status approved_by_id approved_at version",
+        "note status approved_by_id approved_at version mode works reverses_id "
+        "reversal_reason split_from_id",
     ),
     "allocation": ("funding.Allocation", "@ commitment_id project_id amount version"),
     "receipt": (
         "funding.Receipt",
-        "@ commitment_id project_id amount note received_on over_reason",
+        "@ commitment_id project_id amount note received_on over_reason reverses_id "
+        "reversal_reason moved_from_id",
     ),
     "expenditure": (
         "funding.Expenditure",
-        "@ commitment_id project_id amount note spent_on work_item_id payee",
+        "@ commitment_id project_id amount note spent_on work_item_id payee reverses_id "
+        "reversal_reason moved_from_id",
     ),
 }
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -664,6 +664,31 @@ RULES: list[Rule] = [
     api_detail("receipt", "receipt"),
     api_list("expenditure"),
     api_detail("expenditure", "expenditure"),
+    # Corrections without deletes (冲销), lines as published, in kind, vouchers (issue 14). A
+    # write without a body is refused (400) after the role and scope checks.
+    api("commitment-reverse", {"POST": api_write(400, DO)}, obj="commitment"),
+    api("commitment-split", {"POST": api_write(400, DO)}, obj="combined"),
+    api("commitment-value", {"POST": api_write(400, SO, DO)}, obj="in_kind"),
+    # Pooled money: the district's; a street officer does not see programme-level money.
+    api(
+        "commitment-attribute-spending",
+        {"POST": api_write(400, DO, ours_for={SO: 404})},
+        obj="bond",
+    ),
+    api("receipt-reverse", {"POST": api_write(400, SO, DO)}, obj="receipt"),
+    api("expenditure-reverse", {"POST": api_write(400, SO, DO)}, obj="expenditure"),
+    *(
+        api(
+            f"{name}-vouchers",
+            {"GET": API_READ, "POST": api_write(400, SO, DO)},
+            obj=name,
+            fmt="multipart",
+        )
+        for name in ("receipt", "expenditure")
+    ),
+    api_list("voucher"),
+    api_detail("voucher", "voucher"),
+    api("voucher-file", {"GET": API_READ}, obj="voucher"),
     api_list("contribution-rule"),
     api(
         "contribution-rule-list",
@@ -838,6 +863,42 @@ RULES: list[Rule] = [
             "POST": expect(200, anon=LOGIN, only=[DO], ours_for={SO: 404}),
         },
         obj="bond",
+    ),
+    # Corrections, lines as published, in kind and vouchers (issue 14). A POST without data
+    # re-renders the form with the service's message: nothing is written.
+    Rule("funding:commitment-reverse", {"GET": form(DO), "POST": form(DO)}, obj="commitment"),
+    Rule("funding:commitment-split", {"GET": form(DO), "POST": form(DO)}, obj="combined"),
+    Rule("funding:commitment-value", {"GET": form(SO, DO), "POST": form(SO, DO)}, obj="in_kind"),
+    Rule("funding:receipt-reverse", {"GET": form(SO, DO), "POST": form(SO, DO)}, obj="receipt"),
+    Rule(
+        "funding:spending-attribute",
+        {
+            "GET": expect(200, anon=LOGIN, only=[DO], ours_for={SO: 404}),
+            "POST": expect(200, anon=LOGIN, only=[DO], ours_for={SO: 404}),
+        },
+        obj="bond",
+    ),
+    Rule(
+        "funding:expenditure-reverse",
+        {"GET": form(SO, DO), "POST": form(SO, DO)},
+        obj="expenditure",
+    ),
+    # Everyone who sees the record reads it and its vouchers; its writers attach vouchers.
+    Rule(
+        "funding:receipt-detail",
+        {"GET": READ, "POST": expect(200, anon=LOGIN, only=[SO, DO])},
+        obj="receipt",
+    ),
+    Rule(
+        "funding:expenditure-detail",
+        {"GET": READ, "POST": expect(200, anon=LOGIN, only=[SO, DO])},
+        obj="expenditure",
+    ),
+    # GET only (@require_GET under @login_required): a POST is a 405 whatever the voucher.
+    Rule(
+        "funding:voucher-file",
+        {"GET": READ, "POST": expect(405, anon=LOGIN, theirs=405)},
+        obj="voucher",
     ),
     # --- Reports and exports ----------------------------------------------------------------
     Rule("reports:index", {"GET": READ}),

@@ -29,6 +29,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from funding import services as funding
+from funding import vouchers as funding_vouchers
 from funding.models import ContributionRule, Kind, SubType
 from governance import services as governance
 from governance.models import Ballot, VoteRuleSet
@@ -82,6 +83,9 @@ LEVELS: dict[str, str] = {
             "allocation",
             "receipt",
             "expenditure",
+            "voucher",
+            "combined",
+            "in_kind",
         ],
         STREET,
     ),
@@ -390,6 +394,30 @@ def _record_set(key, *, street, officer, official, district_records, today) -> R
     allocation = funding.allocation_set(
         commitment=bond, project=project, amount="20000.00", by=official
     )
+    voucher = funding_vouchers.voucher_attach(
+        record=receipt,
+        by=official,
+        file=SimpleUploadedFile(f"voucher-{key}.pdf", MINUTES_PDF),
+        title="银行进账单",
+    )
+    combined = funding.commitment_create(
+        by=official,
+        project=project,
+        kind=Kind.GOVERNMENT,
+        sub_type=SubType.COMBINED,
+        combines=[SubType.CENTRAL_SUBSIDY, SubType.PROVINCIAL_SUBSIDY],
+        funder="中央和省级财政",
+        amount="320000.00",
+    )
+    in_kind = funding.commitment_create(
+        by=official,
+        project=project,
+        sub_type=SubType.UTILITY,
+        funder="燃气公司",
+        amount="0",
+        mode="free_works",
+        works="免费铺设燃气管道",
+    )
     return RecordSet(
         key,
         {
@@ -426,6 +454,9 @@ def _record_set(key, *, street, officer, official, district_records, today) -> R
             "expenditure": expenditure,
             "allocation": allocation,
             "funding_source": commitment.source,
+            "voucher": voucher,
+            "combined": combined,
+            "in_kind": in_kind,
         },
     )
 

@@ -422,45 +422,35 @@ def test_every_documented_setup_example_is_accepted(
     def filled(value: dict) -> dict:
         return {k: ids.get(k, v) if v == 1 else v for k, v in value.items()}
 
-    def run(method: str, path: str, value: dict, client=district_api, **path_ids) -> None:
-        url = path.format(**path_ids)
-        response = getattr(client, method)(url, filled(value), format="json")
-        assert response.status_code in (200, 201), (method, path, response.json())
+    def run(method: str, path: str, client=district_api, **path_ids) -> None:
+        """Send every documented example of the operation."""
+        for value in examples[(method, path)]:
+            url = path.format(**path_ids)
+            response = getattr(client, method)(url, filled(value), format="json")
+            assert response.status_code in (200, 201), (method, path, response.json())
 
-    for value in examples[("post", "/api/v1/programmes/")]:
-        run("post", "/api/v1/programmes/", value)
-    for value in examples[("patch", "/api/v1/programmes/{id}/")]:
-        run("patch", "/api/v1/programmes/{id}/", value, id=programme.pk)
-    for value in examples[("post", "/api/v1/projects/")]:
-        run("post", "/api/v1/projects/", value)
+    run("post", "/api/v1/programmes/")
+    run("patch", "/api/v1/programmes/{id}/", id=programme.pk)
+    run("post", "/api/v1/projects/")
     project = Project.objects.get(programme=programme, compound=compound)
     ids["project"] = project.pk
-    for value in examples[("patch", "/api/v1/projects/{id}/")]:
-        run("patch", "/api/v1/projects/{id}/", value, id=project.pk)
-    for value in examples[("post", "/api/v1/work-items/")]:
-        run("post", "/api/v1/work-items/", value)
+    run("patch", "/api/v1/projects/{id}/", id=project.pk)
+    run("post", "/api/v1/work-items/")
     item = WorkItem.objects.get(project=project)
-    for value in examples[("patch", "/api/v1/work-items/{id}/")]:
-        run("patch", "/api/v1/work-items/{id}/", value, id=item.pk)
-    for value in examples[("post", "/api/v1/work-types/")]:
-        run("post", "/api/v1/work-types/", value)
+    run("patch", "/api/v1/work-items/{id}/", id=item.pk)
+    run("post", "/api/v1/work-types/")
     code = WorkType.objects.get(district=district).code
-    for value in examples[("patch", "/api/v1/work-types/{code}/")]:
-        run("patch", "/api/v1/work-types/{code}/", value, code=code)
+    run("patch", "/api/v1/work-types/{code}/", code=code)
     # Acceptance: the project is under construction since before the example's date.
     Project.objects.filter(pk=project.pk).update(
         stage=Stage.CONSTRUCTION, started_on=dt.date(2025, 4, 1)
     )
-    for value in examples[("post", "/api/v1/acceptance-records/")]:
-        run("post", "/api/v1/acceptance-records/", value)
+    run("post", "/api/v1/acceptance-records/")
     record = AcceptanceRecord.objects.get(project=project)
-    for value in examples[("patch", "/api/v1/acceptance-records/{id}/")]:
-        run("patch", "/api/v1/acceptance-records/{id}/", value, id=record.pk)
-    for value in examples[("post", "/api/v1/contribution-rules/")]:
-        run("post", "/api/v1/contribution-rules/", value)
+    run("patch", "/api/v1/acceptance-records/{id}/", id=record.pk)
+    run("post", "/api/v1/contribution-rules/")
     street_api = client_for(street_officer)
-    for value in examples[("post", "/api/v1/long-term-management/")]:
-        run("post", "/api/v1/long-term-management/", value, client=street_api)
+    run("post", "/api/v1/long-term-management/", client=street_api)
     assert reverse("api:acceptance-record-list") == "/api/v1/acceptance-records/"
 
 

@@ -55,7 +55,11 @@ def qingyang_2022() -> FundingScope:
 def test_loader_is_idempotent(demo):
     first, second = demo
     # load_demo already loaded the funding demo, so calling it again creates nothing.
-    assert first == {"eshan_phase1": False, "qingyang_2022": False}
+    assert first == {
+        "eshan_phase1": False,
+        "qingyang_2022": False,
+        "qingyang_2026_pooled": False,
+    }
     assert second == first
     for code in (ESHAN, QINGYANG):
         assert Commitment.objects.filter(programme__district__code=code).exists()
@@ -136,7 +140,9 @@ def test_qingyang_2022_mix(admin):
 def test_demo_obeys_the_money_rules():
     # No line spends more than it received.
     for model in (Receipt, Expenditure):
-        assert not model.objects.filter(amount__lte=0).exists()
+        # Only counter-entries (冲销) are negative, and nothing is zero.
+        assert not model.objects.filter(amount__lte=0, reverses__isnull=True).exists()
+        assert not model.objects.filter(amount__gte=0, reverses__isnull=False).exists()
     received = {
         (r["commitment"], r["project"]): r["t"]
         for r in Receipt.objects.values("commitment", "project").annotate(t=Sum("amount"))
@@ -192,3 +198,46 @@ def test_street_officer_sees_only_its_street_in_the_demo(client):
     client.force_login(street)
     assert client.get(reverse("funding:project", args=[own.first().pk])).status_code == 200
     assert client.get(reverse("funding:project", args=[other.pk])).status_code == 404
+
+
+def test_demo_shows_each_money_case(client):
+    """The 2026 programme of 青羊区 shows pooled money, in kind (assessed and not), a combined
+    line and a split one, and reversals, on the district official's pages."""
+    official = User.objects.get(username="district")
+    programme = Programme.objects.get(district__code=QINGYANG, start_year=2026)
+    money = Commitment.objects.filter(programme=programme)
+    assert money.filter(mode="free_works", amount__gt=0).exists()
+    unassessed = money.get(mode="in_kind", amount=0)
+    combined = money.get(source__sub_type="combined", project__isnull=True)
+    split = money.get(source__sub_type="combined", project__isnull=False, reverses__isnull=True)
+    assert money.filter(split_from=split).count() == 2
+    assert money.filter(reverses__isnull=False).count() == 2  # the split line, a wrong one
+    assert Receipt.objects.filter(
+        commitment__programme=programme, reverses__isnull=False, moved_from__isnull=True
+    ).exists()
+    assert Receipt.objects.filter(commitment=combined, project__isnull=True).exists()
+    client.force_login(official)
+    mix = client.get(reverse("funding:mix"), {"programme": programme.pk, "unit": "wan"})
+    html = mix.content.decode()
+    assert 'data-subtype="combined"' in html
+    assert "1,200.00" in html
+    page = client.get(reverse("funding:programme", args=[programme.pk])).content.decode()
+    assert 'data-flag="not-assessed"' in page
+    detail = client.get(reverse("funding:commitment-detail", args=[unassessed.pk]))
+    assert reverse("funding:commitment-value", args=[unassessed.pk]) in detail.content.decode()
+    reversed_receipt = Receipt.objects.get(
+        commitment__programme=programme, reversal_reason__contains="重复录入"
+    ).reverses
+    project_page = client.get(
+        reverse("funding:project", args=[reversed_receipt.project_id])
+    ).content.decode()
+    assert f'class="reversed" data-record="receipt-{reversed_receipt.pk}"' in project_page
+    assert "reversal-row" in project_page
+    assert "1 份" in project_page or "1 voucher" in project_page
+    split_page = client.get(reverse("funding:commitment-detail", args=[split.pk])).content
+    assert "中央财政" in split_page.decode()
+    # Net figures: every counter-entry cancels its entry.
+    assert (
+        Commitment.objects.filter(reverses__isnull=False).aggregate(t=Sum("amount"))["t"]
+        == -Commitment.objects.filter(reversed_by__isnull=False).aggregate(t=Sum("amount"))["t"]
+    )

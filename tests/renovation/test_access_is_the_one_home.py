@@ -38,12 +38,6 @@ DESCRIBES_A_ROLE = {
         "sampledata/synthetic/accounts.py",
         "user.role == User.Role.API_CLIENT",
     ): "synthetic data issues a key to the benchmark's API-client account",
-    # Task D splits programmes/imports.py; after that merge `census_district_for` calls
-    # access.can_import_census and this line goes.
-    (
-        "programmes/imports.py",
-        "user.role == user.Role.DISTRICT_OFFICIAL",
-    ): "not yet converted: who may import a census is access.can_import_census",
 }
 
 

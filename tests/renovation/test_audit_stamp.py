@@ -31,14 +31,10 @@ AUDIT_ATTRIBUTES = frozenset(
 )
 AUDIT_KEYWORDS = AUDIT_ATTRIBUTES | {"default_user", "default_change_reason"}
 
-# Modules still stamping by hand, each with its reason. Both belong to the branch that splits
-# them into packages (issue 12, point 6); they convert to `stamp` when it merges, and their
-# line here goes.
+# Modules still stamping by hand, each with its reason.
 NOT_YET_CONVERTED = {
-    # The census import writes thousands of rows with bulk_create_with_history.
-    "programmes/imports": "split into a package on another branch; converts at merge",
     # Demo data builds records directly, not through the services.
-    "sampledata/": "split on another branch; converts at merge",
+    "sampledata/": "demo and synthetic data write their fixtures directly",
 }
 
 
