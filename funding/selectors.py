@@ -21,12 +21,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    Count,
     DecimalField,
     F,
     OuterRef,
@@ -40,9 +38,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import pgettext
 
+from programmes import figures as programme_figures
 from programmes.models import Area, Batch, Compound, District, Programme, Project, Street
 from programmes.selectors import scope_parameters
+from renovation.figures import aggregates, cleaned, rounding
 
+from . import figures as fig
 from .models import (
     ZERO,
     Allocation,
@@ -59,44 +60,25 @@ from .records import commitments_shown, expenditures_shown, receipts_shown, vouc
 if TYPE_CHECKING:
     from renovation.models import User
 
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 MEASURES = ("planned", "approved", "received", "spent")
 
 
-# --- Shares --------------------------------------------------------------------------------
+# --- Rounding (the registry's rules: renovation.figures.rounding) ----------------------------
 
 
 def shares_percent(values: list[Decimal], places: int = 1) -> list[Decimal | None]:
-    """Each value's share of their sum in percent, rounded so that the shares add up to exactly
-    100 (largest-remainder method; ties go to the larger value, then to the earlier one).
-    None for every value when the sum is zero."""
-    total = sum(values, ZERO)
-    if total <= 0:
-        return [None] * len(values)
-    scale = 10**places
-    units = 100 * scale
-    exact = [Fraction(value) * units / Fraction(total) for value in values]
-    floors = [int(x) for x in exact]  # values are non-negative: int() is floor
-    left = units - sum(floors)
-    order = sorted(range(len(values)), key=lambda i: (-(exact[i] - floors[i]), -values[i], i))
-    for i in order[:left]:
-        floors[i] += 1
-    quantum = Decimal(1).scaleb(-places)
-    return [(Decimal(n) / scale).quantize(quantum) for n in floors]
+    """Each value's share of their sum in percent, adding up to exactly 100 (largest
+    remainder); None for every value when the sum is zero."""
+    return rounding.shares(values, places)
 
 
 def money_(value: Decimal | float | int | str | None) -> Decimal:
     """An aggregate as yuan with two places (SQLite returns sums with float-length scales)."""
-    if value is None:
-        return ZERO.quantize(CENT)
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounding.money(value)
 
 
-def percent(part: Decimal, whole: Decimal, places: int = 1) -> Decimal | None:
-    if not whole:
-        return None
-    return (part * HUNDRED / whole).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    return rounding.rate(part, whole)
 
 
 # --- Scope ---------------------------------------------------------------------------------
@@ -234,11 +216,11 @@ class Figures:
 
     @property
     def received_rate(self) -> Decimal | None:
-        return percent(self.received, self.planned)
+        return fig.RECEIVED_RATE.of(self.received, self.planned)
 
     @property
     def spent_rate(self) -> Decimal | None:
-        return percent(self.spent, self.received)
+        return fig.SPENT_RATE.of(self.spent, self.received)
 
     def add(self, other: Figures) -> None:
         for name in MEASURES:
@@ -280,7 +262,7 @@ class ResidentRow:
 
     @property
     def collection_rate(self) -> Decimal | None:
-        return percent(self.collected, self.expected)
+        return fig.COLLECTION_RATE.of(self.collected, self.expected)
 
     @property
     def basis_label(self) -> str:
@@ -309,26 +291,57 @@ class FundingMix:
 
     @property
     def residents_rate(self) -> Decimal | None:
-        return percent(self.residents_collected, self.residents_expected)
+        return fig.COLLECTION_RATE.of(self.residents_collected, self.residents_expected)
 
     def kind(self, kind: str) -> KindRow:
         return next(row for row in self.kinds if row.kind == kind)
 
-    def chart_data(self, divisor: Decimal = Decimal(1)) -> dict:
-        """Plain JSON for the chart script (amounts as strings in the chosen unit)."""
+    def shown(self, unit: str) -> ShownMix:
+        """The report as shown in `unit` (元, 万元, 亿元): each total converted once, the kinds
+        adding up exactly to the total shown, each kind's sub-types to the kind shown, the
+        resident rules to their total (largest remainder, renovation.figures.rounding)."""
+        totals = {name: rounding.in_unit(getattr(self.total, name), unit) for name in MEASURES}
+        by_kind = _shown_rows(self.kinds, unit, totals)
+        kinds = []
+        for kind, values in zip(self.kinds, by_kind, strict=True):
+            sub_types = [
+                Shown(row, sub_values)
+                for row, sub_values in zip(
+                    kind.sub_types, _shown_rows(kind.sub_types, unit, values), strict=True
+                )
+            ]
+            kinds.append(Shown(kind, values, sub_types))
+        expected, residents_expected = rounding.money_rows(
+            [row.expected for row in self.residents], unit
+        )
+        collected, residents_collected = rounding.money_rows(
+            [row.collected for row in self.residents], unit
+        )
+        return ShownMix(
+            unit=unit,
+            total=Shown(self.total, {**totals, "gap": totals["planned"] - totals["received"]}),
+            kinds=kinds,
+            residents=[
+                Shown(row, {"expected": e, "collected": c})
+                for row, e, c in zip(self.residents, expected, collected, strict=True)
+            ],
+            residents_expected=residents_expected,
+            residents_collected=residents_collected,
+        )
 
-        def amount(value: Decimal) -> str:
-            return str((value / divisor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
+    def chart_data(self, unit: str = "yuan") -> dict:
+        """Plain JSON for the chart script (amounts as strings in the chosen unit, as the
+        table shows them)."""
+        shown = self.shown(unit)
         return {
             "kinds": [
                 {
                     "kind": row.kind,
                     "label": row.label,
-                    **{name: amount(getattr(row, name)) for name in MEASURES},
+                    **{name: str(getattr(row, name)) for name in MEASURES},
                     "share": str(row.share_planned) if row.share_planned is not None else None,
                 }
-                for row in self.kinds
+                for row in shown.kinds
             ],
             "measures": {
                 "planned": pgettext("money", "Planned"),
@@ -339,14 +352,67 @@ class FundingMix:
         }
 
 
+class Shown:
+    """A row of the report with its money as shown in one unit: the shown amounts in place of
+    the yuan, everything else (label, shares, rates) read from the row itself."""
+
+    def __init__(
+        self, row: object, values: Mapping[str, Decimal], sub_types: list[Shown] | None = None
+    ) -> None:
+        self.row = row
+        self.values = dict(values)
+        self.sub_types = sub_types or []
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("values", {})
+        if name in values:
+            return values[name]
+        return getattr(self.__dict__["row"], name)
+
+
+@dataclass
+class ShownMix:
+    unit: str
+    total: Shown
+    kinds: list[Shown]
+    residents: list[Shown]
+    residents_expected: Decimal
+    residents_collected: Decimal
+
+
+def _shown_rows(rows: list, unit: str, totals: Mapping[str, Decimal]) -> list[dict[str, Decimal]]:
+    """Each measure of `rows` in `unit`, adding up to `totals` (already shown), and the gap of
+    each row as shown (planned − received, so that gaps add up too)."""
+    columns = {
+        name: rounding.money_rows([getattr(r, name) for r in rows], unit, shown_total=totals[name])[
+            0
+        ]
+        for name in MEASURES
+    }
+    result = []
+    for index in range(len(rows)):
+        values = {name: columns[name][index] for name in MEASURES}
+        values["gap"] = values["planned"] - values["received"]
+        result.append(values)
+    return result
+
+
 def _attributed(user: User, scope: FundingScope) -> bool:
     street_user = bool(user.street_id) and not user.is_superuser
     return street_user or scope.below_district
 
 
-def _grouped(queryset, prefix: str, **sums) -> dict[tuple[str, str], dict]:
-    rows = queryset.values(f"{prefix}source__kind", f"{prefix}source__sub_type").annotate(**sums)
-    return {(row[f"{prefix}source__kind"], row[f"{prefix}source__sub_type"]): row for row in rows}
+def _grouped(queryset, prefix: str, figures, **kwargs) -> dict[tuple[str, str], dict]:
+    """The figures per (kind, sub-type) of the commitments' sources (one grouped query)."""
+    rows = (
+        queryset.values(f"{prefix}source__kind", f"{prefix}source__sub_type")
+        .annotate(**{f.alias: f.aggregate(**kwargs) for f in figures})
+        .order_by()
+    )
+    return {
+        (row[f"{prefix}source__kind"], row[f"{prefix}source__sub_type"]): cleaned(figures, row)
+        for row in rows
+    }
 
 
 def funding_mix(*, user: User, scope: FundingScope | None = None) -> FundingMix:
@@ -357,36 +423,31 @@ def funding_mix(*, user: User, scope: FundingScope | None = None) -> FundingMix:
     resident contributions, whatever the number of rows."""
     scope = scope or FundingScope()
     attributed = _attributed(user, scope)
-    approved = Q(status=Commitment.Status.APPROVED)
 
     commitments = Commitment.objects.visible_to(user).filter(
         scope.commitment_q() & scope.project_q()
     )
     if attributed:
         commitments = commitments.filter(project__isnull=False)
-    money: defaultdict[tuple[str, str], dict[str, Decimal | None]] = defaultdict(dict)
-    for key, row in _grouped(
-        commitments, "", planned=Sum("amount"), approved=Sum("amount", filter=approved)
-    ).items():
-        money[key]["planned"] = row["planned"] or ZERO
-        money[key]["approved"] = row["approved"] or ZERO
+    committed = (fig.PLANNED, fig.APPROVED)
+    money: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
+    for key, values in _grouped(commitments, "", committed).items():
+        money[key].update(values)
 
     line_filter = scope.commitment_q("commitment__") & scope.project_q()
     if attributed:
         line_filter &= Q(project__isnull=False)
         allocations = Allocation.objects.visible_to(user).filter(line_filter)
-        for key, row in _grouped(
-            allocations,
-            "commitment__",
-            planned=Sum("amount"),
-            approved=Sum("amount", filter=Q(commitment__status=Commitment.Status.APPROVED)),
+        allocated = fig.COMMITTED[2]  # the allocation's own amount, its commitment's status
+        for key, values in _grouped(
+            allocations, "commitment__", committed, source=allocated
         ).items():
-            for name in ("planned", "approved"):
-                money[key][name] = (money[key].get(name) or ZERO) + (row[name] or ZERO)
-    for model, measure in ((Receipt, "received"), (Expenditure, "spent")):
+            for name, value in values.items():
+                money[key][name] = money[key].get(name, ZERO) + value
+    for model, figure in ((Receipt, fig.RECEIVED), (Expenditure, fig.SPENT)):
         records = model.objects.visible_to(user).filter(line_filter)
-        for key, row in _grouped(records, "commitment__", total=Sum("amount")).items():
-            money[key][measure] = row["total"]
+        for key, values in _grouped(records, "commitment__", (figure,)).items():
+            money[key].update(values)
 
     kind_rows, total = mix_rows(money)
     return FundingMix(
@@ -431,17 +492,21 @@ def _order(sub_type: str) -> int:
 
 
 def _apply_shares(rows: Sequence[Figures]) -> None:
-    for measure in ("planned", "received", "spent"):
-        for row, share in zip(
-            rows, shares_percent([getattr(r, measure) for r in rows]), strict=True
-        ):
-            setattr(row, f"share_{measure}", share)
+    for share in fig.SHARES:
+        for row, value in zip(rows, share.values([vars(r) for r in rows]), strict=True):
+            setattr(row, share.key, value)
 
 
 def resident_contributions(*, user: User, scope: FundingScope) -> list[ResidentRow]:
     """Expected (rate × floor area or households of the compounds in scope) against collected
     (receipts on the commitments raised under each rule), per rule. Two grouped queries."""
     projects = scope.projects(user)
+    quantities = (
+        programme_figures.PROJECTS,
+        programme_figures.HOUSEHOLDS,
+        programme_figures.FLOOR_AREA,
+    )
+    through_projects = "programme__projects__"
     rules = (
         ContributionRule.objects.filter(
             Q(programme__projects__in=projects)
@@ -449,23 +514,26 @@ def resident_contributions(*, user: User, scope: FundingScope) -> list[ResidentR
         )
         .values("id", "name", "sub_type", "basis", "rate")
         .annotate(
-            projects=Count("programme__projects"),
-            households=Sum("programme__projects__compound__households"),
-            floor_area=Sum("programme__projects__compound__floor_area"),
+            v_projects=programme_figures.PROJECTS.aggregate(prefix=through_projects),
+            **{
+                f.alias: f.aggregate(prefix=f"{through_projects}compound__") for f in quantities[1:]
+            },
         )
         .order_by("programme_id", "name")
     )
-    collected = dict(
-        Receipt.objects.visible_to(user)
+    collected = {
+        row["commitment__rule"]: cleaned((fig.RESIDENTS_COLLECTED,), row)["residents_collected"]
+        for row in Receipt.objects.visible_to(user)
         .filter(project__in=projects, commitment__rule__isnull=False)
-        .values_list("commitment__rule")
-        .annotate(total=Sum("amount"))
-        .values_list("commitment__rule", "total")
-    )
+        .values("commitment__rule")
+        .annotate(**aggregates((fig.RESIDENTS_COLLECTED,)))
+        .order_by()
+    }
     result = []
     for rule in rules:
+        values = cleaned(quantities, rule)
         per_m2 = rule["basis"] == ContributionRule.Basis.PER_M2
-        quantity = money_(rule["floor_area"]) if per_m2 else Decimal(rule["households"] or 0)
+        quantity = money_(values["floor_area"]) if per_m2 else Decimal(values["households"])
         result.append(
             ResidentRow(
                 name=rule["name"],
@@ -473,9 +541,9 @@ def resident_contributions(*, user: User, scope: FundingScope) -> list[ResidentR
                 basis=rule["basis"],
                 rate=rule["rate"],
                 quantity=quantity,
-                projects=rule["projects"],
-                expected=(rule["rate"] * quantity).quantize(Decimal("0.01")),
-                collected=money_(collected.get(rule["id"])),
+                projects=values["projects"],
+                expected=fig.expected_contribution(rule["rate"], quantity),
+                collected=collected.get(rule["id"], money_(None)),
             )
         )
     return result

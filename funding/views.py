@@ -57,9 +57,10 @@ def mix(request: AuthedHttpRequest) -> HttpResponse:
             "scope": scope,
             "options": selectors.funding_scope_options(user=request.user),
             "mix": report,
+            "shown": report.shown(unit),
             "unit": unit,
             "units": [("yuan", "元"), ("wan", "万元"), ("yi", "亿元")],
-            "chart": report.chart_data(UNITS[unit]),
+            "chart": report.chart_data(unit),
             "scope_query": urlencode(scope.params()),
         },
     )

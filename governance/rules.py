@@ -18,6 +18,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from renovation.figures.rounding import rate
+
 CENT = Decimal("0.01")
 
 
@@ -78,10 +80,11 @@ class Tally:
 
 
 def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """Percent to two decimal places, for display only (decisions never use it)."""
+    """Percent to two decimal places, half up, for display only (decisions never use it): the
+    one exception to the one-decimal rule of rates (renovation.figures.rounding.rate)."""
     if not whole or whole <= 0:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(CENT)
+    return rate(part, whole, places=2)
 
 
 @dataclass(frozen=True)

@@ -6,22 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    Count,
-    DecimalField,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from funding.selectors import FundingMix, FundingScope, funding_mix
@@ -29,7 +22,9 @@ from programmes.gates import GateResult
 from programmes.models import Compound, Project, Stage, Street
 from programmes.selectors import compound_list
 from renovation.access import can_see_personal_data
+from renovation.figures import Figure, aggregates, cleaned
 
+from . import figures as gf
 from .masking import mask_name, mask_phone
 from .models import (
     CommitteeMember,
@@ -46,15 +41,11 @@ from .models import (
     Suggestion,
     VoteRule,
     VoteRuleSet,
-    percent,
 )
 from .rules import CIVIL_CODE_RULES, MatterRule, Tally, Threshold, evaluate, share
 
 if TYPE_CHECKING:
     from renovation.models import User
-
-# Answered within a day: the same rhythm as site problems (每日调度、次日报告、当日解决).
-ANSWER_WITHIN = timedelta(hours=24)
 
 
 # --- Vote rules ----------------------------------------------------------------------------
@@ -367,29 +358,30 @@ class Indicators:
     satisfied: int = 0
     managed_compounds: int = 0
 
+    # Rates by the registry's rule (governance.figures).
     @property
     def support_rate(self) -> Decimal | None:
-        return percent(self.support, self.forms_returned)
+        return gf.SUPPORT_RATE.value(vars(self))
 
     @property
     def fund_household_rate(self) -> Decimal | None:
-        return percent(self.fund_households_paid, self.fund_households_expected)
+        return gf.FUND_HOUSEHOLD_RATE.value(vars(self))
 
     @property
     def fund_amount_rate(self) -> Decimal | None:
-        return percent(self.fund_amount_collected, self.fund_amount_expected)
+        return gf.FUND_AMOUNT_RATE.value(vars(self))
 
     @property
     def within_day_rate(self) -> Decimal | None:
-        return percent(self.suggestions_within_day, self.suggestions)
+        return gf.WITHIN_DAY_RATE.value(vars(self))
 
     @property
     def answered_rate(self) -> Decimal | None:
-        return percent(self.suggestions_answered, self.suggestions)
+        return gf.ANSWERED_RATE.value(vars(self))
 
     @property
     def satisfaction_rate(self) -> Decimal | None:
-        return percent(self.satisfied, self.respondents)
+        return gf.SATISFACTION_RATE.value(vars(self))
 
     def add(self, other: Indicators) -> None:
         """Add another scope's figures (streets add up to their district: every record belongs
@@ -425,126 +417,54 @@ def _grouped(qs: QuerySet, group: str | None, **aggregates) -> dict[Any, dict]:
     }
 
 
-def latest_per_project(model) -> Subquery:
-    """The id of the latest record (by date, then id) of `model` for the outer query's project."""
-    return Subquery(
-        model.objects.filter(project=OuterRef("project"))
-        .order_by("-held_on", "-id")
-        .values("pk")[:1]
-    )
-
-
 def _indicator_rows(
     *, user: User, compound: Compound | None, group: str | None
 ) -> dict[Any, Indicators]:
-    """Eight aggregate queries, whatever the number of records; `group` is "street" or None."""
-
-    def scoped(model, compound_path: str, street_path: str):
-        qs = model.objects.visible_to(user)
-        if compound is not None:
-            qs = qs.filter(**{compound_path: compound.pk})
-        return qs, (street_path if group else None)
-
+    """Eight aggregate queries, whatever the number of records; `group` is "street" or None.
+    Each section reads its figures from the registry (governance.figures)."""
     result: dict[Any, Indicators] = {}
 
     def row(key) -> Indicators:
         return result.setdefault(key, Indicators())
 
-    qs, g = scoped(ResidentCommittee, "compound", "street")
-    committee_rows = (
-        qs.order_by()
-        .values(*([] if g is None else ["street"]), "kind")
-        .annotate(n=Count("id"), members=Coalesce(Sum("headcount"), 0))
+    def scoped(section: tuple[Figure, ...], compound_path: str) -> QuerySet:
+        source = section[0].sources[0]
+        qs = source.model_class()._default_manager.visible_to(user)  # type: ignore[attr-defined]
+        if source.rows is not None:
+            qs = qs.filter(source.rows)
+        if compound is not None:
+            qs = qs.filter(**{compound_path: compound.pk})
+        return qs
+
+    committees = scoped(gf.COMMITTEE_FIGURES, "compound")
+    for r in (
+        committees.order_by()
+        .values(*([] if group is None else ["street"]), "kind")
+        .annotate(**aggregates(gf.COMMITTEE_FIGURES))
+    ):
+        values = cleaned(gf.COMMITTEE_FIGURES, r)
+        target = row(r.get("street") if group else None)
+        target.by_kind[r["kind"]] = {
+            "count": values["committees"],
+            "headcount": values["committee_members"],
+        }
+        target.committees += values["committees"]
+        target.committee_members += values["committee_members"]
+
+    sections = (
+        (gf.MEETING_FIGURES, "compound", "compound__street"),
+        (gf.SURVEY_FIGURES, "project__compound", "project__compound__street"),
+        (gf.VOTE_FIGURES, "compound", "compound__street"),
+        (gf.FUND_FIGURES, "project__compound", "project__compound__street"),
+        (gf.SUGGESTION_FIGURES, "compound", "compound__street"),
+        (gf.SATISFACTION_FIGURES, "project__compound", "project__compound__street"),
+        (gf.MANAGEMENT_FIGURES, "compound", "compound__street"),
     )
-    for r in committee_rows:
-        target = row(r.get("street") if g else None)
-        target.by_kind[r["kind"]] = {"count": r["n"], "headcount": r["members"]}
-        target.committees += r["n"]
-        target.committee_members += r["members"]
-
-    qs, g = scoped(Meeting, "compound", "compound__street")
-    for key, r in _grouped(qs, g, n=Count("id"), people=Coalesce(Sum("attendance"), 0)).items():
-        row(key).meetings = r["n"]
-        row(key).meeting_attendance = r["people"]
-
-    qs, g = scoped(OpinionSurvey, "project__compound", "project__compound__street")
-    qs = qs.filter(pk=latest_per_project(OpinionSurvey))
-    for key, r in _grouped(
-        qs,
-        g,
-        n=Count("id"),
-        issued=Coalesce(Sum("forms_issued"), 0),
-        returned=Coalesce(Sum("forms_returned"), 0),
-        support=Coalesce(Sum("support"), 0),
-    ).items():
-        target = row(key)
-        target.surveyed_projects = r["n"]
-        target.forms_issued = r["issued"]
-        target.forms_returned = r["returned"]
-        target.support = r["support"]
-
-    qs, g = scoped(OwnerVote, "compound", "compound__street")
-    tallied = ~Q(tally_method=OwnerVote.TallyMethod.NONE)
-    for key, r in _grouped(
-        qs,
-        g,
-        n=Count("id"),
-        tallied=Count("id", filter=tallied),
-        passed=Count("id", filter=Q(passed=True)),
-        no_quorum=Count("id", filter=tallied & Q(quorum_reached=False)),
-    ).items():
-        target = row(key)
-        target.votes = r["n"]
-        target.votes_tallied = r["tallied"]
-        target.votes_passed = r["passed"]
-        target.votes_without_quorum = r["no_quorum"]
-
-    qs, g = scoped(FundCollection, "project__compound", "project__compound__street")
-    money = DecimalField(max_digits=16, decimal_places=2)
-    for key, r in _grouped(
-        qs,
-        g,
-        expected=Coalesce(Sum("households_expected"), 0),
-        paid=Coalesce(Sum("households_paid"), 0),
-        amount_expected=Coalesce(Sum("amount_expected"), Decimal(0), output_field=money),
-        amount_collected=Coalesce(Sum("amount_collected"), Decimal(0), output_field=money),
-    ).items():
-        target = row(key)
-        target.fund_households_expected = r["expected"]
-        target.fund_households_paid = r["paid"]
-        target.fund_amount_expected = Decimal(r["amount_expected"])
-        target.fund_amount_collected = Decimal(r["amount_collected"])
-
-    qs, g = scoped(Suggestion, "compound", "compound__street")
-    answered = Q(answered_at__isnull=False)
-    for key, r in _grouped(
-        qs,
-        g,
-        n=Count("id"),
-        answered=Count("id", filter=answered),
-        within=Count("id", filter=answered & Q(answered_at__lte=F("received_at") + ANSWER_WITHIN)),
-        open=Count("id", filter=Q(status__in=["received", "assigned"])),
-    ).items():
-        target = row(key)
-        target.suggestions = r["n"]
-        target.suggestions_answered = r["answered"]
-        target.suggestions_within_day = r["within"]
-        target.suggestions_open = r["open"]
-
-    qs, g = scoped(SatisfactionSurvey, "project__compound", "project__compound__street")
-    qs = qs.filter(pk=latest_per_project(SatisfactionSurvey))
-    for key, r in _grouped(
-        qs,
-        g,
-        respondents=Coalesce(Sum("respondents"), 0),
-        satisfied=Coalesce(Sum("satisfied"), 0),
-    ).items():
-        row(key).respondents = r["respondents"]
-        row(key).satisfied = r["satisfied"]
-
-    qs, g = scoped(LongTermManagement, "compound", "compound__street")
-    for key, r in _grouped(qs, g, n=Count("compound", distinct=True)).items():
-        row(key).managed_compounds = r["n"]
+    for section, compound_path, street_path in sections:
+        qs = scoped(section, compound_path)
+        for key, r in _grouped(qs, street_path if group else None, **aggregates(section)).items():
+            for name, value in cleaned(section, r).items():
+                setattr(row(key), name, value)
 
     return result
 

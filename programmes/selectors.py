@@ -8,18 +8,19 @@ whatever the number of rows.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from renovation.figures import Figure, aggregates, cleaned
+
+from . import figures as fig
 from .models import (
     AcceptanceRecord,
     Area,
@@ -198,31 +199,11 @@ def history_for_compound(*, compound: Compound, limit: int = 30) -> list[History
 # --- Overdue progress reports ----------------------------------------------------------------
 
 # The day a project's next report is counted from: its last submitted report, or before the
-# first one, the start of construction. Alias it under this name to use `report_overdue_q`.
+# first one, the start of construction (the rule itself: figures.report_overdue_q).
 REPORT_REFERENCE_DAY = Coalesce("last_report_on", "started_on")
 
 
-def report_overdue_q(*, today, thresholds: Iterable[int]) -> Q:
-    """Projects under construction with no report for more days than their programme allows
-    (`report_overdue_days`). Programmes use only a few distinct thresholds, so the rule is one
-    OR-ed condition per threshold rather than date arithmetic that databases disagree on.
-    Needs `report_reference_day=REPORT_REFERENCE_DAY` aliased on the project queryset."""
-    condition = Q(pk__in=[])
-    for days in thresholds:
-        condition |= Q(
-            programme__report_overdue_days=days,
-            report_reference_day__lt=today - timedelta(days=days),
-        )
-    return Q(stage=Stage.CONSTRUCTION) & condition
-
-
 # --- Dashboard -----------------------------------------------------------------------------
-
-
-def _rate(part: int, whole: int | None) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
 
 
 @dataclass
@@ -235,21 +216,22 @@ class YearFigures:
     completed: int
     completed_households: int
 
+    # Rates against the year's target, by the registry's rule (programmes.figures).
     @property
     def start_rate(self) -> Decimal | None:
-        return _rate(self.started, self.target_compounds)
+        return fig.START_RATE.value(vars(self))
 
     @property
     def start_rate_households(self) -> Decimal | None:
-        return _rate(self.started_households, self.target_households)
+        return fig.START_RATE_HOUSEHOLDS.value(vars(self))
 
     @property
     def completion_rate(self) -> Decimal | None:
-        return _rate(self.completed, self.target_compounds)
+        return fig.COMPLETION_RATE.value(vars(self))
 
     @property
     def completion_rate_households(self) -> Decimal | None:
-        return _rate(self.completed_households, self.target_households)
+        return fig.COMPLETION_RATE_HOUSEHOLDS.value(vars(self))
 
 
 @dataclass
@@ -306,121 +288,136 @@ def _target_rows(user: User, scope_street: Street | None = None) -> QuerySet:
     return YearTarget.objects.filter(programme__in=Programme.objects.visible_to(user))
 
 
+def _per_year(projects: QuerySet[Project], *, year: int | None = None) -> dict[int, dict]:
+    """Started and completed projects, by compounds and by households, per year of the event
+    (two grouped queries)."""
+    result: dict[int, dict] = {}
+    for count, households in (
+        (fig.STARTED, fig.STARTED_HOUSEHOLDS),
+        (fig.COMPLETED, fig.COMPLETED_HOUSEHOLDS),
+    ):
+        counted = projects.filter(count.condition_q())
+        if year is not None:
+            counted = counted.filter(count.in_year(year))
+        rows = (
+            counted.values(y=ExtractYear(count.date_field))
+            .annotate(**aggregates((count, households)))
+            .order_by()
+        )
+        for row in rows:
+            result.setdefault(row["y"], {}).update(cleaned((count, households), row))
+    return result
+
+
+def _targets_per_year(targets: QuerySet) -> dict[int, dict]:
+    """Target compounds and households per year (one grouped query)."""
+    rows = targets.values("year").annotate(**aggregates(fig.YEAR_TARGETS)).order_by()
+    return {row["year"]: cleaned(fig.YEAR_TARGETS, row) for row in rows}
+
+
+def _year_rows(
+    targets: dict[int, dict], counts: dict[int, dict], years: list[int]
+) -> list[YearFigures]:
+    rows = []
+    for year in years:
+        target = targets.get(year)
+        figures = counts.get(year, {})
+        rows.append(
+            YearFigures(
+                year=year,
+                target_compounds=target["target_compounds"] if target else None,
+                target_households=target["target_households"] if target else None,
+                started=figures.get("started", 0),
+                started_households=figures.get("started_households", 0),
+                completed=figures.get("completed", 0),
+                completed_households=figures.get("completed_households", 0),
+            )
+        )
+    return rows
+
+
 def year_figures(*, user: User) -> dict[int, YearFigures]:
     """Per year: target, started (entered construction) and completed (accepted), by compounds
     and by households. Three grouped queries, whatever the number of projects."""
-    projects = Project.objects.visible_to(user)
-    started = (
-        projects.filter(started_on__isnull=False)
-        .annotate(y=ExtractYear("started_on"))
-        .values("y")
-        .annotate(n=Count("id"), h=Sum("compound__households"))
-    )
-    completed = (
-        projects.filter(completed_on__isnull=False)
-        .annotate(y=ExtractYear("completed_on"))
-        .values("y")
-        .annotate(n=Count("id"), h=Sum("compound__households"))
-    )
-    targets = {
-        row["year"]: row
-        for row in _target_rows(user)
-        .values("year")
-        .annotate(c=Sum("compounds"), h=Sum("households"))
-        .order_by()
-    }
-    started_by_year = {row["y"]: row for row in started}
-    completed_by_year = {row["y"]: row for row in completed}
-    years = sorted(set(targets) | set(started_by_year) | set(completed_by_year))
-    result = {}
-    for year in years:
-        target = targets.get(year)
-        s: Mapping[str, Any] = started_by_year.get(year, {})
-        c: Mapping[str, Any] = completed_by_year.get(year, {})
-        result[year] = YearFigures(
-            year=year,
-            target_compounds=target["c"] if target else None,
-            target_households=target["h"] if target else None,
-            started=s.get("n", 0),
-            started_households=s.get("h") or 0,
-            completed=c.get("n", 0),
-            completed_households=c.get("h") or 0,
-        )
-    return result
+    counts = _per_year(Project.objects.visible_to(user))
+    targets = _targets_per_year(_target_rows(user))
+    years = sorted(set(targets) | set(counts))
+    return {row.year: row for row in _year_rows(targets, counts, years)}
 
 
 def stage_counts(*, user: User) -> tuple[list[dict], dict]:
     """Compounds and households by the stage of their current project (one query)."""
+    pair = (fig.COMPOUNDS, fig.HOUSEHOLDS)
     rows = (
         Compound.objects.visible_to(user)
         .values("current_project__stage")
-        .annotate(compounds=Count("id"), households=Sum("households"))
+        .annotate(**aggregates(pair))
+        .order_by()
     )
-    by_stage: dict[str | None, Mapping[str, Any]] = {
-        row["current_project__stage"]: row for row in rows
+    by_stage: dict[str | None, dict[str, int]] = {
+        row["current_project__stage"]: cleaned(pair, row) for row in rows
     }
+    empty = {"compounds": 0, "households": 0}
     stages = [
-        {
-            "stage": stage,
-            "label": label,
-            "compounds": by_stage.get(stage, {}).get("compounds", 0),
-            "households": by_stage.get(stage, {}).get("households") or 0,
-        }
+        {"stage": stage, "label": label, **by_stage.get(stage, empty)}
         for stage, label in Stage.choices
     ]
-    none = by_stage.get(None, {})
-    unassigned = {"compounds": none.get("compounds", 0), "households": none.get("households") or 0}
-    return stages, unassigned
+    return stages, dict(by_stage.get(None, empty))
 
 
 def street_comparison(*, user: User, year: int) -> list[StreetRow]:
     """Streets side by side; four grouped queries."""
     rows = {street.pk: StreetRow(street=street) for street in street_list(user=user)}
+    compound_figures = (fig.COMPOUNDS, fig.ELIGIBLE)
     compounds = (
         Compound.objects.visible_to(user)
         .values("street")
-        .annotate(
-            n=Count("id"),
-            eligible=Count("id", filter=Q(survey_status=Compound.SurveyStatus.ELIGIBLE)),
-        )
+        .annotate(**aggregates(compound_figures))
+        .order_by()
     )
     for row in compounds:
         if row["street"] in rows:
-            rows[row["street"]].compounds = row["n"]
-            rows[row["street"]].eligible = row["eligible"]
+            values = cleaned(compound_figures, row)
+            rows[row["street"]].compounds = values["compounds"]
+            rows[row["street"]].eligible = values["eligible"]
     projects = (
         Project.objects.visible_to(user)
         .values("compound__street")
         .annotate(
-            in_construction=Count("id", filter=Q(stage=Stage.CONSTRUCTION)),
-            started=Count("id", filter=Q(started_on__year=year)),
-            completed=Count("id", filter=Q(completed_on__year=year)),
-            average_progress=Avg("progress", filter=Q(stage=Stage.CONSTRUCTION)),
+            **aggregates((fig.IN_CONSTRUCTION, fig.PROGRESS_SUM)),
+            **_in_year(year, fig.STARTED, fig.COMPLETED),
         )
+        .order_by()
     )
     for counts in projects:
         target = rows.get(counts["compound__street"])
         if target:
-            target.in_construction = counts["in_construction"]
-            target.started = counts["started"]
-            target.completed = counts["completed"]
-            if counts["average_progress"] is not None:
-                target.average_progress = Decimal(str(counts["average_progress"])).quantize(
-                    Decimal("0.1")
-                )
-    cutoff = timezone.now() - timedelta(hours=settings.RENOVATION_PROBLEM_OVERDUE_HOURS)
+            values = cleaned(
+                (fig.IN_CONSTRUCTION, fig.PROGRESS_SUM, fig.STARTED, fig.COMPLETED), counts
+            )
+            target.in_construction = values["in_construction"]
+            target.started = values["started"]
+            target.completed = values["completed"]
+            target.average_progress = fig.AVERAGE_PROGRESS.value(values)
     problems = (
         SiteProblem.objects.visible_to(user)
-        .open()
+        .filter(fig.OPEN_PROBLEMS.condition_q())
         .values("project__compound__street")
-        .annotate(n=Count("id"), overdue=Count("id", filter=Q(created_at__lt=cutoff)))
+        .annotate(**aggregates(fig.PROBLEM_FIGURES))
+        .order_by()
     )
-    for row in problems:
-        target = rows.get(row["project__compound__street"])
+    for open_row in problems:
+        target = rows.get(open_row["project__compound__street"])
         if target:
-            target.open_problems = row["n"]
-            target.overdue_problems = row["overdue"]
+            values = cleaned(fig.PROBLEM_FIGURES, open_row)
+            target.open_problems = values["open_problems"]
+            target.overdue_problems = values["overdue_problems"]
     return [row for row in rows.values() if row.compounds]
+
+
+def _in_year(year: int, *figures: Figure) -> dict:
+    """Aggregates of dated figures counting only the rows dated in `year`."""
+    return {f.alias: f.aggregate(within=f.in_year(year)) for f in figures}
 
 
 def dashboard(*, user: User, year: int | None = None) -> Dashboard:
@@ -428,7 +425,10 @@ def dashboard(*, user: User, year: int | None = None) -> Dashboard:
     stages, unassigned = stage_counts(user=user)
     years = year_figures(user=user)
     current = years.get(year) or YearFigures(year, None, None, 0, 0, 0, 0)
-    open_problems = SiteProblem.objects.visible_to(user).open()
+    problems = cleaned(
+        fig.PROBLEM_FIGURES,
+        SiteProblem.objects.visible_to(user).aggregate(**aggregates(fig.PROBLEM_FIGURES)),
+    )
     overdue = site_problem_list(user=user).overdue().order_by("created_at", "id")
     return Dashboard(
         year=year,
@@ -440,8 +440,8 @@ def dashboard(*, user: User, year: int | None = None) -> Dashboard:
         or any(y.target_compounds is not None for y in years.values()),
         streets=street_comparison(user=user, year=year),
         overdue_problems=list(overdue[:10]),
-        overdue_problem_count=overdue.count(),
-        open_problem_count=open_problems.count(),
+        overdue_problem_count=int(problems["overdue_problems"]),
+        open_problem_count=int(problems["open_problems"]),
     )
 
 
@@ -517,19 +517,7 @@ def progress_statistics(*, user: User, scope: StatisticsScope) -> list[YearFigur
 
     A street's figures (a street officer's own, or filtered by street) compare with the
     street's own targets (LocalTarget), as on the dashboard; without them they have none."""
-    projects = Project.objects.visible_to(user).filter(scope.project_q())
-    figures = {}
-    for kind, field in (("started", "started_on"), ("completed", "completed_on")):
-        counted = projects.filter(**{f"{field}__isnull": False})
-        if scope.year is not None:
-            counted = counted.filter(**{f"{field}__year": scope.year})
-        rows = (
-            counted.annotate(y=ExtractYear(field))
-            .values("y")
-            .annotate(n=Count("id"), h=Sum("compound__households"))
-            .order_by()
-        )
-        figures[kind] = {row["y"]: row for row in rows}
+    counts = _per_year(Project.objects.visible_to(user).filter(scope.project_q()), year=scope.year)
     target_rows = _target_rows(user, scope.street)
     if scope.programme is not None:
         target_rows = target_rows.filter(programme=scope.programme)
@@ -537,32 +525,11 @@ def progress_statistics(*, user: User, scope: StatisticsScope) -> list[YearFigur
         target_rows = target_rows.filter(programme__district=scope.district)
     if scope.year is not None:
         target_rows = target_rows.filter(year=scope.year)
-    targets = {
-        row["year"]: row
-        for row in target_rows.values("year")
-        .annotate(c=Sum("compounds"), h=Sum("households"))
-        .order_by()
-    }
-    years = sorted(set(targets) | set(figures["started"]) | set(figures["completed"]))
+    targets = _targets_per_year(target_rows)
+    years = sorted(set(targets) | set(counts))
     if scope.year is not None and not years:
         years = [scope.year]
-    result = []
-    for year in years:
-        target = targets.get(year)
-        started: Mapping[str, Any] = figures["started"].get(year, {})
-        completed: Mapping[str, Any] = figures["completed"].get(year, {})
-        result.append(
-            YearFigures(
-                year=year,
-                target_compounds=target["c"] if target else None,
-                target_households=target["h"] if target else None,
-                started=started.get("n", 0),
-                started_households=started.get("h") or 0,
-                completed=completed.get("n", 0),
-                completed_households=completed.get("h") or 0,
-            )
-        )
-    return result
+    return _year_rows(targets, counts, years)
 
 
 def stage_statistics(*, user: User, scope: StatisticsScope) -> list[dict]:
@@ -575,27 +542,24 @@ def stage_statistics(*, user: User, scope: StatisticsScope) -> list[dict]:
         projects = projects.filter(year=scope.year)
     if scope.category:
         projects = projects.filter(Project.has_category_q(scope.category))
+    households = fig.HOUSEHOLDS.aggregate(prefix="compound__")
+    counted = (fig.PROJECTS, fig.PROGRESS_TOTAL)
     rows = {
-        row["stage"]: row
+        row["stage"]: {**cleaned(counted, row), "households": int(row["households_"] or 0)}
         for row in projects.values("stage")
-        .annotate(
-            projects=Count("id"), households=Sum("compound__households"), progress=Avg("progress")
-        )
+        .annotate(**aggregates(counted), households_=households)
         .order_by()
     }
     result = []
     for stage, label in Stage.choices:
-        row: Mapping[str, Any] = rows.get(stage, {})
-        progress = row.get("progress")
+        row = rows.get(stage, {})
         result.append(
             {
                 "stage": stage,
                 "label": str(label),
                 "projects": row.get("projects", 0),
-                "households": row.get("households") or 0,
-                "average_progress": None
-                if progress is None
-                else Decimal(str(progress)).quantize(Decimal("0.1")),
+                "households": row.get("households", 0),
+                "average_progress": fig.MEAN_PROGRESS.value(row) if row else None,
             }
         )
     return result
@@ -620,15 +584,22 @@ def work_effects(*, user: User, scope: StatisticsScope) -> list[dict]:
             "work_type__category",
             "work_type__sort_order",
         )
-        .annotate(
-            projects=Count("project", distinct=True),
-            planned_quantity=Sum("planned_quantity"),
-            completed_quantity=Sum("completed_quantity"),
-            budget=Sum("budget"),
-        )
+        .annotate(**aggregates(fig.WORK_FIGURES))
         .order_by("work_type__sort_order", "work_type__code")
     )
-    return [dict(row) for row in rows]
+    names = {
+        "work_projects": "projects",
+        "planned_quantity": "planned_quantity",
+        "completed_quantity": "completed_quantity",
+        "work_budget": "budget",
+    }
+    result = []
+    aliases = {figure.alias for figure in fig.WORK_FIGURES}
+    for row in rows:
+        values = cleaned(fig.WORK_FIGURES, row)
+        plain = {key: value for key, value in row.items() if key not in aliases}
+        result.append({**plain, **{names[key]: value for key, value in values.items()}})
+    return result
 
 
 # --- Scope parameters (pages, exports and reports) -----------------------------------------

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from renovation.access import can_approve_in_district, can_file_street_records, require
 from renovation.audit import stamp
 from renovation.errors import ConflictError
+from renovation.figures.rounding import rate
 from renovation.stale import mark_history_changed
 from renovation.validation import EARLIEST_DATE, date_range_errors, plain_decimal
 
@@ -83,7 +84,7 @@ def _gate_design_survey(project: Project) -> GateResult:
     programme = project.programme
     threshold = programme.support_threshold
     minimum = programme.min_survey_return_rate
-    minimum_percent = (minimum * HUNDRED).quantize(Decimal("0.1"))
+    minimum_percent = rate(minimum, 1)
     if survey is None:
         return GateResult(
             [
@@ -107,9 +108,7 @@ def _gate_design_survey(project: Project) -> GateResult:
             )
         )
     else:
-        return_rate = (Decimal(survey.forms_returned) * HUNDRED / households).quantize(
-            Decimal("0.1")
-        )
+        return_rate = rate(survey.forms_returned, households)
         if Decimal(survey.forms_returned) < minimum * households:
             problems.append(
                 _(

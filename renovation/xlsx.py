@@ -3,7 +3,9 @@ CSV, from one description of the columns.
 
 Numbers are written as numbers with a number format, never as text: officials sum and filter
 them in Excel. Money is Decimal all the way; in 万元 it is divided exactly and rounded half up to
-two places, and the unit is said in the column header.
+two places once (renovation.figures.rounding; rows that must add up to a total shown are rounded
+by largest remainder there), and the unit is said in the column header. Rates are the pages'
+rates (one decimal place, half up) written as fractions in cells formatted as percentages.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
@@ -22,10 +24,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from renovation.figures import rounding
 from renovation.validation import strip_control_characters
 
-CENT = Decimal("0.01")
-UNITS = {"yuan": Decimal(1), "wan": Decimal(10_000)}
+UNITS = {unit: rounding.MONEY_UNITS[unit] for unit in ("yuan", "wan")}
 DEFAULT_UNIT = "wan"
 
 # Number formats by column type.
@@ -50,18 +52,21 @@ def unit_label(unit: str) -> str:
 
 
 def money(value: object, unit: str) -> Decimal | None:
-    """Yuan converted to the unit, two places, half up (None stays empty)."""
+    """Yuan converted once to the unit, two places, half up (None stays empty)."""
     if value is None:
         return None
-    amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    return (amount / UNITS[unit]).quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounding.in_unit(value, unit)
 
 
 def ratio(part: object, whole: object) -> Decimal | None:
-    """A share as a fraction (shown as a percentage by the cell format); None without a whole."""
-    if not whole:
-        return None
-    return (Decimal(str(part or 0)) / Decimal(str(whole))).quantize(Decimal("0.0001"))
+    """A rate as a fraction (shown as a percentage by the cell format): the rate of the pages,
+    one decimal place of percent, half up (45.8% is 0.458); None without a whole."""
+    return rounding.fraction(part, whole)
+
+
+def percent_cell(value: Decimal | None) -> Decimal | None:
+    """A rate already in percent (a registry figure, 45.8) as the cell's fraction (0.458)."""
+    return None if value is None else value / rounding.HUNDRED
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,9 @@ def csv_value(value: object, column: Column) -> object:
     if value is None:
         return ""
     if column.type == "percent" and isinstance(value, Decimal):
-        return f"{(value * 100).quantize(Decimal('0.1'))}%"
+        return rounding.percent_text(
+            rounding.round_half_up(value * rounding.HUNDRED, rounding.PERCENT_PLACES)
+        )
     if isinstance(value, dt.date):
         return value.isoformat()
     return safe_text(value)

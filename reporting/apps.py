@@ -11,5 +11,6 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Statistics and reports")
 
     def ready(self) -> None:
-        # Connect the receivers, and register the tasks they queue by name.
-        from . import signals, tasks  # noqa: F401
+        # Connect the receivers, and register the tasks they queue by name; import the
+        # catalogue, which registers every figure of programmes, funding and governance.
+        from . import figures, signals, tasks  # noqa: F401

@@ -10,16 +10,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from renovation.access import ScopedQuerySet
+from renovation.figures.rounding import rate
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 
 
 def percent(part, whole) -> Decimal | None:
-    """`part` of `whole` in percent to one decimal place; None when there is no whole."""
-    if not whole:
-        return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
+    """`part` of `whole` in percent by the one rule of rates (one decimal place, half up);
+    None when there is no whole."""
+    return rate(part, whole)
 
 
 class ProjectScopedQuerySet(ScopedQuerySet):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from renovation.figures.rounding import rate
 from renovation.models import Audited
 from renovation.validation import event_date, stored_date_range
 
@@ -134,6 +135,4 @@ class OpinionSurvey(Audited):
     @property
     def support_rate(self) -> Decimal:
         """Percent of returned forms in favour, to one decimal place."""
-        if not self.forms_returned:
-            return Decimal("0.0")
-        return (Decimal(self.support) * 100 / self.forms_returned).quantize(Decimal("0.1"))
+        return rate(self.support, self.forms_returned) or Decimal("0.0")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from renovation.access import ScopedQuerySet
+from renovation.figures.rounding import rate
 from renovation.models import Audited
 from renovation.validation import event_date, plan_date, stored_date_range
 
@@ -152,8 +153,8 @@ class WorkItem(Audited):
     def completion_percent(self) -> Decimal:
         if not self.planned_quantity:
             return ZERO
-        share = min(self.completed_quantity / self.planned_quantity, Decimal(1))
-        return (share * 100).quantize(Decimal("0.1"))
+        done = min(self.completed_quantity, self.planned_quantity)
+        return rate(done, self.planned_quantity) or ZERO
 
 
 class ProgressReportQuerySet(WorkItemQuerySet):

@@ -4,6 +4,12 @@ Sheets: compounds, projects, work items, funding lines, governance per compound 
 members. Every sheet is read with a fixed number of queries (a streamed main query plus grouped
 aggregates keyed by id), whatever the number of rows. Names and phone numbers of committee
 members are masked for readers who may not see personal data (renovation.access).
+
+Aggregates are the registry's figures (programmes, funding and governance `figures`). The
+projects and funding sheets end with a total row; in 万元 their money is rounded by largest
+remainder so that the rows add up exactly to that total, the total the funding-mix report shows
+(renovation.figures.rounding.StreamingRounder: the rows are read twice, in the same order, so
+memory stays flat for any size).
 """
 
 from __future__ import annotations
@@ -12,12 +18,14 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from funding import figures as ff
 from funding.models import Allocation, Commitment, Expenditure, Kind, Receipt, SubType
+from governance import figures as gf
 from governance.masking import mask_name, mask_phone
 from governance.models import (
     CommitteeMember,
@@ -29,7 +37,9 @@ from governance.models import (
     Suggestion,
 )
 from renovation.access import can_see_personal_data
-from renovation.xlsx import Column, Table, money, ratio, unit_label
+from renovation.figures import Figure, Source, aggregates
+from renovation.figures.rounding import StreamingRounder, in_unit
+from renovation.xlsx import Column, Table, money, percent_cell, ratio, unit_label
 
 from .scope import LedgerScope
 
@@ -38,6 +48,7 @@ if TYPE_CHECKING:
 
 CHUNK = 2000
 SHEETS = ("compounds", "projects", "work_items", "funding", "governance", "members")
+MEASURES_OF_PROJECT = ("planned", "received", "spent")
 
 
 def sheet_titles() -> dict[str, str]:
@@ -113,14 +124,14 @@ def compounds_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
 # --- Projects ------------------------------------------------------------------------------
 
 
-def _by_project(queryset, field: str = "amount") -> dict[int, Decimal]:
-    return dict(
+def _by_project(queryset, figure: Figure, source: Source | None = None) -> dict[int, Decimal]:
+    rows = (
         queryset.filter(project__isnull=False)
-        .values_list("project")
-        .annotate(total=Sum(field))
-        .values_list("project", "total")
+        .values("project")
+        .annotate(**{figure.alias: figure.aggregate(source=source)})
         .order_by()
     )
+    return {row["project"]: figure.clean(row[figure.alias]) for row in rows}
 
 
 def project_money(*, user: User, scope: LedgerScope) -> dict[str, dict[int, Decimal]]:
@@ -128,16 +139,55 @@ def project_money(*, user: User, scope: LedgerScope) -> dict[str, dict[int, Deci
     four grouped queries. Only what the user may see of each (a street officer sees money
     booked for its street's projects)."""
     in_scope = scope.projects(user).values("pk")
-    planned = _by_project(Commitment.objects.visible_to(user).filter(project__in=in_scope))
+    planned = _by_project(
+        Commitment.objects.visible_to(user).filter(project__in=in_scope), ff.PLANNED
+    )
     for project_id, total in _by_project(
-        Allocation.objects.visible_to(user).filter(project__in=in_scope)
+        Allocation.objects.visible_to(user).filter(project__in=in_scope),
+        ff.PLANNED,
+        source=ff.COMMITTED[2],
     ).items():
         planned[project_id] = planned.get(project_id, Decimal(0)) + total
     return {
         "planned": planned,
-        "received": _by_project(Receipt.objects.visible_to(user).filter(project__in=in_scope)),
-        "spent": _by_project(Expenditure.objects.visible_to(user).filter(project__in=in_scope)),
+        "received": _by_project(
+            Receipt.objects.visible_to(user).filter(project__in=in_scope), ff.RECEIVED
+        ),
+        "spent": _by_project(
+            Expenditure.objects.visible_to(user).filter(project__in=in_scope), ff.SPENT
+        ),
     }
+
+
+class MoneyColumns:
+    """Money columns of a sheet shown in `unit`, adding up exactly to their total row.
+
+    Feed every row's yuan once with `count` (not needed in yuan, which is shown exactly), then
+    `shown` converts each row's amounts in the same order; `total` gives the total row's."""
+
+    def __init__(self, unit: str, names: tuple[str, ...]) -> None:
+        self.unit = unit
+        self.names = names
+        self.rounders = {name: StreamingRounder(unit) for name in names}
+        self.sums = dict.fromkeys(names, Decimal(0))
+
+    @property
+    def needs_first_pass(self) -> bool:
+        return self.unit != "yuan"
+
+    def count(self, amounts: dict[str, Decimal]) -> None:
+        for name in self.names:
+            self.rounders[name].count([amounts[name]])
+
+    def shown(self, amounts: dict[str, Decimal]) -> dict[str, Decimal]:
+        for name in self.names:
+            self.sums[name] += amounts[name]
+        if not self.needs_first_pass:
+            return {name: in_unit(amounts[name], self.unit) for name in self.names}
+        return {name: self.rounders[name].shown(amounts[name]) for name in self.names}
+
+    def total(self) -> dict[str, Decimal]:
+        return {name: in_unit(self.sums[name], self.unit) for name in self.names}
 
 
 def projects_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
@@ -176,8 +226,20 @@ def projects_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 "compound__street__district_id", "compound__street_id", "compound__name", "id"
             )
         )
+        columns = MoneyColumns(unit, ("budget", "planned", "received", "spent"))
+
+        def amounts(pk: int, budget: Decimal) -> dict[str, Decimal]:
+            return {
+                "budget": budget,
+                **{name: figures[name].get(pk, Decimal(0)) for name in MEASURES_OF_PROJECT},
+            }
+
+        if columns.needs_first_pass:
+            for pk, budget in projects.values_list("pk", "budget").iterator(chunk_size=CHUNK):
+                columns.count(amounts(pk, budget))
         for p in projects.iterator(chunk_size=CHUNK):
             c = p.compound
+            shown = columns.shown(amounts(p.pk, p.budget))
             yield [
                 c.street.district.name,
                 c.street.name,
@@ -195,13 +257,15 @@ def projects_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 p.completed_on,
                 p.contractor,
                 c.households,
-                money(p.budget, unit),
-                money(figures["planned"].get(p.pk, Decimal(0)), unit),
-                money(figures["received"].get(p.pk, Decimal(0)), unit),
-                money(figures["spent"].get(p.pk, Decimal(0)), unit),
+                shown["budget"],
+                shown["planned"],
+                shown["received"],
+                shown["spent"],
                 ratio(p.progress, 100),
                 p.last_report_on,
             ]
+        total = columns.total()
+        yield [_("Total"), *[""] * 15, *total.values(), None, None]
 
     return Table(sheet_titles()["projects"], columns, rows())
 
@@ -242,8 +306,7 @@ def work_items_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
         for item in items.iterator(chunk_size=CHUNK):
             p = item.project
             c = p.compound
-            share = ratio(item.completed_quantity, item.planned_quantity)
-            completion = min(share, Decimal(1)) if share is not None else None
+            completion = percent_cell(item.completion_percent) if item.planned_quantity else None
             yield [
                 c.street.district.name,
                 c.street.name,
@@ -265,15 +328,106 @@ def work_items_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
 # --- Funding -------------------------------------------------------------------------------
 
 
-def _line_totals(model, user: User, lines: Q) -> dict[tuple[int, int | None], Decimal]:
+def _line_totals(figure: Figure, user: User, lines: Q) -> dict[tuple[int, int | None], Decimal]:
+    """Received or spent per (commitment, project) line (one grouped query)."""
     rows = (
-        model.objects.visible_to(user)
+        figure.sources[0]
+        .model_class()
+        ._default_manager.visible_to(user)  # type: ignore[attr-defined]
         .filter(lines)
-        .values_list("commitment", "project")
-        .annotate(total=Sum("amount"))
+        .values("commitment", "project")
+        .annotate(**{figure.alias: figure.aggregate()})
         .order_by()
     )
-    return {(commitment, project): total for commitment, project, total in rows}
+    return {(r["commitment"], r["project"]): figure.clean(r[figure.alias]) for r in rows}
+
+
+# The commitment's columns of a funding line, and the place of its project.
+LINE_FIELDS = (
+    "pk",
+    "programme__name",
+    "source__kind",
+    "source__sub_type",
+    "source__funder",
+    "year",
+    "status",
+    "reference",
+)
+LINE_PLACE = (
+    "project__compound__street__district__name",
+    "project__compound__street__name",
+    "project__compound__name",
+    "project__year",
+)
+Line = tuple[dict, int | None, list, str, Decimal]
+
+
+def _pool_q(scope: LedgerScope, prefix: str = "commitment__") -> Q:
+    """Programme-level money of the scope not booked for a project (the unassigned pool)."""
+    q = Q()
+    if scope.district is not None:
+        q &= Q(**{f"{prefix}programme__district": scope.district.pk})
+    if scope.programme is not None:
+        q &= Q(**{f"{prefix}programme": scope.programme.pk})
+    return q
+
+
+def _funding_lines(
+    *, user: User, scope: LedgerScope, in_scope: QuerySet, with_pool: bool
+) -> Iterator[Line]:
+    """(commitment, project, place, line, planned) of every line, in sheet order: the
+    project-level commitments, the allocations, then (with_pool) the unassigned pools."""
+    own = (
+        Commitment.objects.visible_to(user)
+        .filter(project__in=in_scope)
+        .order_by("programme_id", "project__compound__street_id", "project_id", "id")
+        .values(*LINE_FIELDS, *LINE_PLACE, "project", "amount")
+    )
+    for c in own.iterator(chunk_size=CHUNK):
+        yield c, c["project"], [c[f] for f in LINE_PLACE], _("Project"), c["amount"]
+    prefixed = [f"commitment__{f}" if f != "pk" else "commitment" for f in LINE_FIELDS]
+    allocations = (
+        Allocation.objects.visible_to(user)
+        .filter(project__in=in_scope)
+        .order_by("commitment__programme_id", "project__compound__street_id", "project_id", "id")
+        .values(*prefixed, *LINE_PLACE, "project", "amount")
+    )
+    for a in allocations.iterator(chunk_size=CHUNK):
+        c = {f: a[p] for f, p in zip(LINE_FIELDS, prefixed, strict=True)}
+        yield c, a["project"], [a[f] for f in LINE_PLACE], _("Allocation"), a["amount"]
+    if not with_pool:
+        return
+    allocated = (
+        Allocation.objects.filter(commitment=OuterRef("pk"))
+        .values("commitment")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    pools = (
+        Commitment.objects.visible_to(user)
+        .filter(_pool_q(scope, prefix=""), project__isnull=True)
+        .annotate(allocated=Coalesce(Subquery(allocated), Decimal(0)))
+        .annotate(unassigned=F("amount") - F("allocated"))
+        .order_by("programme_id", "id")
+        .values(*LINE_FIELDS, "programme__district__name", "unassigned")
+    )
+    for c in pools.iterator(chunk_size=CHUNK):
+        place_row = [c["programme__district__name"], "", "", None]
+        yield c, None, place_row, _("Unassigned pool"), c["unassigned"]
+
+
+def _line_cells(commitment: dict, place_row: list, line: str) -> list:
+    return [
+        *place_row,
+        commitment["programme__name"],
+        line,
+        str(Kind(commitment["source__kind"]).label),
+        str(SubType(commitment["source__sub_type"]).label),
+        commitment["source__funder"],
+        commitment["year"],
+        str(Commitment.Status(commitment["status"]).label),
+        commitment["reference"],
+    ]
 
 
 def funding_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
@@ -306,93 +460,29 @@ def funding_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
         in_scope = scope.projects(user).values("pk")
         lines = Q(project__in=in_scope)
         if with_pool:
-            pool = Q(project__isnull=True, commitment__project__isnull=True)
-            if scope.district is not None:
-                pool &= Q(commitment__programme__district=scope.district.pk)
-            if scope.programme is not None:
-                pool &= Q(commitment__programme=scope.programme.pk)
-            lines |= pool
-        received = _line_totals(Receipt, user, lines)
-        spent = _line_totals(Expenditure, user, lines)
-        kind_label = dict(Kind.choices)
-        sub_type_label = dict(SubType.choices)
-        status_label = dict(Commitment.Status.choices)
+            lines |= Q(project__isnull=True, commitment__project__isnull=True) & _pool_q(scope)
+        received = _line_totals(ff.RECEIVED, user, lines)
+        spent = _line_totals(ff.SPENT, user, lines)
 
-        def row(commitment, project, compound_row, line, planned):
+        def amounts(commitment: dict, project: int | None, planned: Decimal) -> dict[str, Decimal]:
             key = (commitment["pk"], project)
-            return [
-                compound_row[0],
-                compound_row[1],
-                compound_row[2],
-                compound_row[3],
-                commitment["programme__name"],
-                line,
-                str(kind_label[commitment["source__kind"]]),
-                str(sub_type_label[commitment["source__sub_type"]]),
-                commitment["source__funder"],
-                commitment["year"],
-                str(status_label[commitment["status"]]),
-                commitment["reference"],
-                money(planned, unit),
-                money(received.get(key, Decimal(0)), unit),
-                money(spent.get(key, Decimal(0)), unit),
-            ]
+            return {
+                "planned": ff.PLANNED.clean(planned),
+                "received": received.get(key, Decimal(0)),
+                "spent": spent.get(key, Decimal(0)),
+            }
 
-        fields = (
-            "pk",
-            "programme__name",
-            "source__kind",
-            "source__sub_type",
-            "source__funder",
-            "year",
-            "status",
-            "reference",
-        )
-        place = (
-            "project__compound__street__district__name",
-            "project__compound__street__name",
-            "project__compound__name",
-            "project__year",
-        )
-        own = (
-            Commitment.objects.visible_to(user)
-            .filter(project__in=in_scope)
-            .order_by("programme_id", "project__compound__street_id", "project_id", "id")
-            .values(*fields, *place, "project", "amount")
-        )
-        for c in own.iterator(chunk_size=CHUNK):
-            yield row(c, c["project"], [c[f] for f in place], _("Project"), c["amount"])
-        prefixed = [f"commitment__{f}" if f != "pk" else "commitment" for f in fields]
-        allocations = (
-            Allocation.objects.visible_to(user)
-            .filter(project__in=in_scope)
-            .order_by("commitment__programme_id", "project__compound__street_id", "project_id")
-            .values(*prefixed, *place, "project", "amount")
-        )
-        for a in allocations.iterator(chunk_size=CHUNK):
-            c = {f: a[p] for f, p in zip(fields, prefixed, strict=True)}
-            yield row(c, a["project"], [a[f] for f in place], _("Allocation"), a["amount"])
-        if with_pool:
-            allocated = (
-                Allocation.objects.filter(commitment=OuterRef("pk"))
-                .values("commitment")
-                .annotate(total=Sum("amount"))
-                .values("total")
-            )
-            pools = Commitment.objects.visible_to(user).filter(project__isnull=True)
-            if scope.district is not None:
-                pools = pools.filter(programme__district=scope.district.pk)
-            if scope.programme is not None:
-                pools = pools.filter(programme=scope.programme.pk)
-            pools = (
-                pools.annotate(allocated=Coalesce(Subquery(allocated), Decimal(0)))
-                .annotate(unassigned=F("amount") - F("allocated"))
-                .order_by("programme_id", "id")
-                .values(*fields, "programme__district__name", "unassigned")
-            )
-            for c in pools.iterator(chunk_size=CHUNK):
-                place_row = [c["programme__district__name"], "", "", None]
-                yield row(c, None, place_row, _("Unassigned pool"), c["unassigned"])
+        def lines_of() -> Iterator[Line]:
+            return _funding_lines(user=user, scope=scope, in_scope=in_scope, with_pool=with_pool)
+
+        money_columns = MoneyColumns(unit, ("planned", "received", "spent"))
+        if money_columns.needs_first_pass:
+            for commitment, project, _place, _line, planned in lines_of():
+                money_columns.count(amounts(commitment, project, planned))
+        for commitment, project, place_row, line, planned in lines_of():
+            shown = money_columns.shown(amounts(commitment, project, planned))
+            yield [*_line_cells(commitment, place_row, line), *shown.values()]
+        yield [_("Total"), *[""] * 11, *money_columns.total().values()]
 
     return Table(sheet_titles()["funding"], columns, rows())
 
@@ -400,10 +490,12 @@ def funding_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
 # --- Governance ----------------------------------------------------------------------------
 
 
-def _grouped(queryset, key: str, **aggregates) -> dict[int, dict]:
+def _grouped(queryset, key: str, figures: tuple[Figure, ...]) -> dict[int, dict]:
+    """The figures per compound (one grouped query); a compound without rows is absent, so
+    its cells stay empty where "none recorded" differs from zero."""
     return {
-        row.pop("_key"): row
-        for row in queryset.order_by().values(_key=F(key)).annotate(**aggregates)
+        row["_key"]: {f.key: f.clean(row[f.alias]) for f in figures}
+        for row in queryset.order_by().values(_key=F(key)).annotate(**aggregates(figures))
     }
 
 
@@ -448,39 +540,32 @@ def governance_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
         committees = _grouped(
             ResidentCommittee.objects.visible_to(user).filter(compound__in=in_scope),
             "compound",
-            n=Count("id"),
-            members=Coalesce(Sum("headcount"), 0),
+            gf.COMMITTEE_FIGURES,
         )
         meetings = _grouped(
             Meeting.objects.visible_to(user).filter(compound__in=in_scope),
             "compound",
-            n=Count("id"),
-            people=Coalesce(Sum("attendance"), 0),
+            gf.MEETING_FIGURES,
         )
         surveys = _grouped(
             _latest_of_current_project(OpinionSurvey).filter(project__compound__in=in_scope),
             "project__compound",
-            issued=Sum("forms_issued"),
-            returned=Sum("forms_returned"),
-            support=Sum("support"),
+            gf.SURVEY_FIGURES,
         )
         votes = _grouped(
             OwnerVote.objects.visible_to(user).filter(compound__in=in_scope),
             "compound",
-            n=Count("id"),
-            passed=Count("id", filter=Q(passed=True)),
+            gf.VOTE_FIGURES,
         )
         suggestions = _grouped(
             Suggestion.objects.visible_to(user).filter(compound__in=in_scope),
             "compound",
-            n=Count("id"),
-            open=Count("id", filter=Q(status__in=["received", "assigned"])),
+            gf.SUGGESTION_FIGURES,
         )
         satisfaction = _grouped(
             _latest_of_current_project(SatisfactionSurvey).filter(project__compound__in=in_scope),
             "project__compound",
-            respondents=Sum("respondents"),
-            satisfied=Sum("satisfied"),
+            gf.SATISFACTION_FIGURES,
         )
         empty: dict = {}
         ordered = compounds.select_related("street__district").order_by(
@@ -499,21 +584,21 @@ def governance_table(*, user: User, scope: LedgerScope, unit: str) -> Table:
                 c.street.district.name,
                 c.street.name,
                 c.name,
-                com.get("n", 0),
-                com.get("members", 0),
-                meet.get("n", 0),
-                meet.get("people", 0),
-                sur.get("issued"),
-                sur.get("returned"),
+                com.get("committees", 0),
+                com.get("committee_members", 0),
+                meet.get("meetings", 0),
+                meet.get("meeting_attendance", 0),
+                sur.get("forms_issued"),
+                sur.get("forms_returned"),
                 sur.get("support"),
-                ratio(sur.get("support"), sur.get("returned")),
-                vote.get("n", 0),
-                vote.get("passed", 0),
-                sug.get("n", 0),
-                sug.get("open", 0),
+                percent_cell(gf.SUPPORT_RATE.value(sur)) if sur else None,
+                vote.get("votes", 0),
+                vote.get("votes_passed", 0),
+                sug.get("suggestions", 0),
+                sug.get("suggestions_open", 0),
                 sat.get("respondents"),
                 sat.get("satisfied"),
-                ratio(sat.get("satisfied"), sat.get("respondents")),
+                percent_cell(gf.SATISFACTION_RATE.value(sat)) if sat else None,
             ]
 
     return Table(sheet_titles()["governance"], columns, rows())

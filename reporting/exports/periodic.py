@@ -12,11 +12,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from funding import figures as ff
 from funding.models import Kind, Receipt
-from programmes.models import District, ProgressReport, Project, SiteProblem, Stage, Street
+from programmes import figures as pf
+from programmes.models import District, ProgressReport, Project, SiteProblem, Street
+from renovation.figures import aggregates, cleaned
+from renovation.figures.rounding import money_rows
 
 from .returns import DistrictFigures, district_figures
 
@@ -76,6 +80,14 @@ class PeriodReport:
     year: DistrictFigures
     overdue_problems: list[SiteProblem] = field(default_factory=list)
 
+    @property
+    def received_shown(self) -> tuple[list[tuple[str, Decimal]], Decimal]:
+        """Money received by kind in 万元 as the report shows it, the kinds adding up exactly
+        to the total shown (largest remainder), and that total."""
+        amounts, total = money_rows([amount for _, amount in self.received_by_kind], "wan")
+        labels = [label for label, _ in self.received_by_kind]
+        return list(zip(labels, amounts, strict=True)), total
+
 
 def period_report(*, user: User, district: District, start: dt.date, end: dt.date) -> PeriodReport:
     """Figures of `district` from `start` to `end` (inclusive), within the user's scope."""
@@ -86,19 +98,18 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
     in_district = Q(compound__street__district=district)
 
     projects = Project.objects.visible_to(user).filter(in_district)
-    started_q = Q(started_on__gte=start, started_on__lte=end)
-    completed_q = Q(completed_on__gte=start, completed_on__lte=end)
-    project_rows: dict[int, Mapping[str, Any]] = {
-        row["compound__street"]: row
+    counted = (pf.IN_CONSTRUCTION, pf.PROGRESS_SUM)
+    in_period = (pf.STARTED, pf.STARTED_HOUSEHOLDS, pf.COMPLETED, pf.COMPLETED_HOUSEHOLDS)
+    project_rows: dict[int, dict[str, Any]] = {
+        row["compound__street"]: {
+            **cleaned(counted, row),
+            **cleaned(in_period, row),
+        }
         for row in projects.order_by()
         .values("compound__street")
         .annotate(
-            in_construction=Count("id", filter=Q(stage=Stage.CONSTRUCTION)),
-            average_progress=Avg("progress", filter=Q(stage=Stage.CONSTRUCTION)),
-            started=Count("id", filter=started_q),
-            started_households=Sum("compound__households", filter=started_q),
-            completed=Count("id", filter=completed_q),
-            completed_households=Sum("compound__households", filter=completed_q),
+            **aggregates(counted),
+            **{f.alias: f.aggregate(within=f.period_q(start, end)) for f in in_period},
         )
     }
     reports = ProgressReport.objects.visible_to(user).filter(
@@ -131,32 +142,29 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
             overdue=Count("id", filter=open_at_end & Q(created_at__lt=cutoff)),
         )
     }
+    received_in = ff.RECEIVED.period_q(start, end)
     receipts = (
         Receipt.objects.visible_to(user)
-        .filter(
-            commitment__programme__district=district,
-            received_on__gte=start,
-            received_on__lte=end,
-        )
+        .filter(received_in, commitment__programme__district=district)
         .order_by()
         .values("commitment__source__kind")
-        .annotate(total=Sum("amount"))
+        .annotate(**aggregates((ff.RECEIVED,), within=received_in))
     )
-    received = {row["commitment__source__kind"]: row["total"] or Decimal(0) for row in receipts}
+    received: dict[str, Decimal] = {
+        row["commitment__source__kind"]: cleaned((ff.RECEIVED,), row)["received"]
+        for row in receipts
+    }
 
     streets = []
     for street in Street.objects.visible_to(user).filter(district=district).order_by("name"):
-        p: Mapping[str, Any] = project_rows.get(street.pk, {})
-        r: Mapping[str, Any] = report_rows.get(street.pk, {})
-        q: Mapping[str, Any] = problem_rows.get(street.pk, {})
-        average = p.get("average_progress")
+        p = project_rows.get(street.pk, {})
+        r = report_rows.get(street.pk, {})
+        q = problem_rows.get(street.pk, {})
         streets.append(
             StreetPeriodRow(
                 street=street,
                 in_construction=p.get("in_construction", 0),
-                average_progress=None
-                if average is None
-                else Decimal(str(average)).quantize(Decimal("0.1")),
+                average_progress=pf.AVERAGE_PROGRESS.value(p) if p else None,
                 reports=r.get("n", 0),
                 started=p.get("started", 0),
                 completed=p.get("completed", 0),
@@ -190,7 +198,7 @@ def period_report(*, user: User, district: District, start: dt.date, end: dt.dat
         problems_closed=total(problem_rows, "closed"),
         problems_open=total(problem_rows, "open"),
         problems_overdue=total(problem_rows, "overdue"),
-        received_total=sum(received.values(), Decimal(0)),
+        received_total=sum(received.values(), ff.RECEIVED.clean(None)),
         received_by_kind=[
             (str(label), received.get(kind, Decimal(0))) for kind, label in Kind.choices
         ],

@@ -18,29 +18,34 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
+from funding import figures as ff
 from funding.models import Expenditure, Receipt
+from programmes import figures as pf
 from programmes.models import (
     Category,
     District,
     Project,
-    Stage,
     Street,
     WorkItem,
     WorkType,
     YearTarget,
 )
 from programmes.selectors import StatisticsScope, work_effects
-from renovation.xlsx import Column, Table, money, ratio, unit_label
+from renovation.figures import Figure, aggregates, cleaned
+from renovation.figures.rounding import largest_remainder, money_rows, round_half_up
+from renovation.xlsx import Column, Table, money, percent_cell, ratio, unit_label
 
 if TYPE_CHECKING:
     from renovation.models import User
 
 TEN_THOUSAND = Decimal(10_000)
+# Money columns of the progress tables, each shown with its rows adding up to the total row.
+MONEY_COLUMNS = ("budget", "received", "received_in_period", "spent")
 
 
 def year_end(year: int) -> dt.date:
@@ -107,25 +112,28 @@ class StreetFigures:
         "spent",
     )
 
+    # Rates in percent against the year's plan, by the registry's rule (one decimal, half up).
     @property
     def start_rate(self) -> Decimal | None:
-        return ratio(self.started, self.planned)
+        return pf.PLAN_START_RATE.of(self.started, self.planned)
 
     @property
     def start_rate_households(self) -> Decimal | None:
-        return ratio(self.started_households, self.planned_households)
+        return pf.PLAN_START_RATE_HOUSEHOLDS.of(self.started_households, self.planned_households)
 
     @property
     def completion_rate(self) -> Decimal | None:
-        return ratio(self.completed, self.planned)
+        return pf.PLAN_COMPLETION_RATE.of(self.completed, self.planned)
 
     @property
     def completion_rate_households(self) -> Decimal | None:
-        return ratio(self.completed_households, self.planned_households)
+        return pf.PLAN_COMPLETION_RATE_HOUSEHOLDS.of(
+            self.completed_households, self.planned_households
+        )
 
     @property
     def received_rate(self) -> Decimal | None:
-        return ratio(self.received, self.budget)
+        return ff.INVESTMENT_RECEIVED_RATE.of(self.received, self.budget)
 
     def add(self, other: StreetFigures) -> None:
         for name in self.ADDABLE:
@@ -149,6 +157,113 @@ class DistrictFigures:
     def rows(self) -> list[StreetFigures]:
         return [self.total, *self.streets]
 
+    def money_shown(self, unit: str) -> list[dict[str, Decimal]]:
+        """The money of `rows` in `unit`: the total converted once, the streets adding up to
+        it exactly (largest remainder)."""
+        columns = {}
+        for name in MONEY_COLUMNS:
+            streets, total = money_rows([getattr(row, name) for row in self.streets], unit)
+            columns[name] = [total, *streets]
+        return [
+            {name: columns[name][index] for name in MONEY_COLUMNS}
+            for index in range(len(self.rows))
+        ]
+
+
+# The figures dated up to the day of the return, by the name StreetFigures gives them ("in
+# period": from the first day of the month or year).
+DATED = {
+    "started": pf.STARTED,
+    "started_households": pf.STARTED_HOUSEHOLDS,
+    "started_in_period": pf.STARTED,
+    "started_households_in_period": pf.STARTED_HOUSEHOLDS,
+    "completed": pf.COMPLETED,
+    "completed_households": pf.COMPLETED_HOUSEHOLDS,
+    "completed_in_period": pf.COMPLETED,
+}
+PLAN_COMPOUND = (pf.HOUSEHOLDS, pf.BUILDINGS, pf.FLOOR_AREA, pf.BUILT_BY_2000)
+PLAN_PROJECT = (pf.PROJECTS, pf.BUDGET, pf.IN_CONSTRUCTION)
+
+
+def _to_date(figure: Figure, as_of: dt.date, start: dt.date | None = None) -> Any:
+    return figure.aggregate(within=figure.period_q(start, as_of))
+
+
+def _plan_by_street(
+    projects: QuerySet[Project], as_of: dt.date, period_start: dt.date
+) -> dict[int, Mapping[str, Any]]:
+    """The plan's registry figures per street office (one grouped query)."""
+    rows = (
+        projects.order_by()
+        .values("compound__street")
+        .annotate(
+            **aggregates(PLAN_PROJECT),
+            **aggregates(PLAN_COMPOUND, prefix="compound__"),
+            **{
+                name: _to_date(figure, as_of, period_start if "in_period" in name else None)
+                for name, figure in DATED.items()
+            },
+            **{
+                f"cat_{value}": pf.PROJECTS.aggregate(within=Q(category=value))
+                for value in Category.values
+            },
+        )
+    )
+    return {row["compound__street"]: row for row in rows}
+
+
+def _money_by_street(
+    user: User, projects: QuerySet[Project], as_of: dt.date, period_start: dt.date
+) -> dict[int, dict[str, Decimal]]:
+    """Money received and spent for the plan's projects per street office, to date and in the
+    period (two grouped queries)."""
+    result: dict[int, dict[str, Decimal]] = {}
+    for model, figure in ((Receipt, ff.RECEIVED), (Expenditure, ff.SPENT)):
+        name = figure.key
+        booked = (
+            model.objects.visible_to(user)
+            .filter(project__in=projects.values("pk"))
+            .order_by()
+            .values("project__compound__street")
+            .annotate(
+                **{
+                    name: _to_date(figure, as_of),
+                    f"{name}_in_period": _to_date(figure, as_of, period_start),
+                }
+            )
+        )
+        for line in booked:
+            values: Mapping[str, Any] = line
+            cash = result.setdefault(line["project__compound__street"], {})
+            cash[name] = figure.clean(values[name])
+            cash[f"{name}_in_period"] = figure.clean(values[f"{name}_in_period"])
+    return result
+
+
+def _street_figures(
+    street: Street, row: Mapping[str, Any], cash: Mapping[str, Decimal]
+) -> StreetFigures:
+    values = cleaned((*PLAN_PROJECT, *PLAN_COMPOUND), row)
+    zero = ff.RECEIVED.clean(None)
+    return StreetFigures(
+        name=street.name,
+        street_id=street.pk,
+        planned=values["projects"],
+        planned_households=values["households"],
+        buildings=values["buildings"],
+        floor_area=values["floor_area"],
+        built_by_2000=values["built_by_2000"],
+        by_category={
+            value: pf.PROJECTS.clean(row.get(f"cat_{value}")) for value in Category.values
+        },
+        budget=values["budget"],
+        in_construction=values["in_construction"],
+        **{name: figure.clean(row.get(name)) for name, figure in DATED.items()},
+        received=cash.get("received", zero),
+        received_in_period=cash.get("received_in_period", zero),
+        spent=cash.get("spent", zero),
+    )
+
 
 def district_figures(
     *,
@@ -164,91 +279,26 @@ def district_figures(
     as_of = min(as_of, as_of_for(year, month)) if as_of else as_of_for(year, month)
     period_start = dt.date(year, month or 1, 1)
     projects = plan_projects(user=user, district=district, year=year)
-    started = Q(started_on__isnull=False, started_on__lte=as_of)
-    started_now = started & Q(started_on__gte=period_start)
-    completed = Q(completed_on__isnull=False, completed_on__lte=as_of)
-    completed_now = completed & Q(completed_on__gte=period_start)
-    category_counts = {
-        f"cat_{value}": Count("id", filter=Q(category=value)) for value in Category.values
-    }
-    rows = (
-        projects.order_by()
-        .values("compound__street")
-        .annotate(
-            planned=Count("id"),
-            planned_households=Sum("compound__households"),
-            buildings=Sum("compound__building_count"),
-            floor_area=Sum("compound__floor_area"),
-            built_by_2000=Count("id", filter=Q(compound__year_built__lte=2000)),
-            budget=Sum("budget"),
-            started=Count("id", filter=started),
-            started_households=Sum("compound__households", filter=started),
-            started_in_period=Count("id", filter=started_now),
-            started_households_in_period=Sum("compound__households", filter=started_now),
-            in_construction=Count("id", filter=Q(stage=Stage.CONSTRUCTION)),
-            completed=Count("id", filter=completed),
-            completed_households=Sum("compound__households", filter=completed),
-            completed_in_period=Count("id", filter=completed_now),
-            **category_counts,
-        )
-    )
-    by_street: dict[int, Mapping[str, Any]] = {row["compound__street"]: row for row in rows}
-    money_rows: dict[int, dict[str, Decimal]] = {}
-    for model, date_field, name in (
-        (Receipt, "received_on", "received"),
-        (Expenditure, "spent_on", "spent"),
-    ):
-        booked = (
-            model.objects.visible_to(user)
-            .filter(project__in=projects.values("pk"), **{f"{date_field}__lte": as_of})
-            .order_by()
-            .values("project__compound__street")
-            .annotate(
-                total=Sum("amount"),
-                in_period=Sum("amount", filter=Q(**{f"{date_field}__gte": period_start})),
-            )
-        )
-        for line in booked:
-            cash_row = money_rows.setdefault(line["project__compound__street"], {})
-            cash_row[name] = line["total"] or Decimal(0)
-            cash_row[f"{name}_in_period"] = line["in_period"] or Decimal(0)
-    streets = list(Street.objects.visible_to(user).filter(district=district).order_by("name"))
+    by_street = _plan_by_street(projects, as_of, period_start)
+    money_by_street = _money_by_street(user, projects, as_of, period_start)
     total = StreetFigures(name=_("Total"))
     result = []
-    for street in streets:
-        row: Mapping[str, Any] = by_street.get(street.pk, {})
-        cash = money_rows.get(street.pk, {})
-        figures = StreetFigures(
-            name=street.name,
-            street_id=street.pk,
-            planned=row.get("planned", 0),
-            planned_households=row.get("planned_households") or 0,
-            buildings=row.get("buildings") or 0,
-            floor_area=Decimal(str(row.get("floor_area") or 0)),
-            built_by_2000=row.get("built_by_2000", 0),
-            by_category={value: row.get(f"cat_{value}", 0) for value in Category.values},
-            budget=Decimal(str(row.get("budget") or 0)),
-            started=row.get("started", 0),
-            started_households=row.get("started_households") or 0,
-            started_in_period=row.get("started_in_period", 0),
-            started_households_in_period=row.get("started_households_in_period") or 0,
-            in_construction=row.get("in_construction", 0),
-            completed=row.get("completed", 0),
-            completed_households=row.get("completed_households") or 0,
-            completed_in_period=row.get("completed_in_period", 0),
-            received=Decimal(str(cash.get("received", 0))),
-            received_in_period=Decimal(str(cash.get("received_in_period", 0))),
-            spent=Decimal(str(cash.get("spent", 0))),
+    for street in Street.objects.visible_to(user).filter(district=district).order_by("name"):
+        figures = _street_figures(
+            street, by_street.get(street.pk, {}), money_by_street.get(street.pk, {})
         )
         total.add(figures)
         result.append(figures)
     target: dict[str, Any] | None = None
     if not user.street_id or user.is_superuser:
-        target = (
+        raw = (
             YearTarget.objects.filter(programme__district=district, year=year)
             .filter(programme__in=district.programmes.visible_to(user))
-            .aggregate(c=Sum("compounds"), h=Sum("households"))
+            .aggregate(**aggregates(pf.YEAR_TARGETS))
         )
+        # No target row for the year: no target (None), not a target of zero.
+        if raw[pf.TARGET_COMPOUNDS.alias] is not None:
+            target = cleaned(pf.YEAR_TARGETS, raw)
     return DistrictFigures(
         district=district,
         year=year,
@@ -256,13 +306,19 @@ def district_figures(
         period_start=period_start,
         total=total,
         streets=result,
-        target_compounds=target["c"] if target else None,
-        target_households=target["h"] if target else None,
+        target_compounds=target["target_compounds"] if target else None,
+        target_households=target["target_households"] if target else None,
     )
 
 
-def _area_wan(value: Decimal) -> Decimal:
-    return (value / TEN_THOUSAND).quantize(Decimal("0.01"))
+def _area_wan(figures: DistrictFigures) -> list[Decimal]:
+    """Floor area of `rows` in 10,000 m², two places: the total rounded once (half up), the
+    streets adding up to it exactly (largest remainder), as money is shown."""
+    total = round_half_up(figures.total.floor_area / TEN_THOUSAND, 2)
+    streets = largest_remainder(
+        [row.floor_area / TEN_THOUSAND for row in figures.streets], 2, total=total
+    )
+    return [total, *streets]
 
 
 def annual_plan_table(figures: DistrictFigures, unit: str) -> Table:
@@ -283,6 +339,8 @@ def annual_plan_table(figures: DistrictFigures, unit: str) -> Table:
         Column(pgettext_lazy("return", "Yearly target (households)"), "int", 12),
     ]
     rows = []
+    shown = figures.money_shown(unit)
+    area = _area_wan(figures)
     for index, row in enumerate(figures.rows):
         rows.append(
             [
@@ -291,12 +349,12 @@ def annual_plan_table(figures: DistrictFigures, unit: str) -> Table:
                 row.planned,
                 row.planned_households,
                 row.buildings,
-                _area_wan(row.floor_area),
+                area[index],
                 row.built_by_2000,
                 row.by_category.get(Category.BASIC, 0),
                 row.by_category.get(Category.IMPROVEMENT, 0),
                 row.by_category.get(Category.ENHANCEMENT, 0),
-                money(row.budget, unit),
+                shown[index]["budget"],
                 figures.target_compounds if index == 0 else None,
                 figures.target_households if index == 0 else None,
             ]
@@ -328,6 +386,7 @@ def progress_table(figures: DistrictFigures, unit: str) -> Table:
         ),
         Column(pgettext_lazy("return", "As of"), "date", 11),
     ]
+    shown = figures.money_shown(unit)
     rows = [
         [
             figures.district.name,
@@ -336,20 +395,20 @@ def progress_table(figures: DistrictFigures, unit: str) -> Table:
             row.planned_households,
             row.started,
             row.started_households,
-            row.start_rate,
-            row.start_rate_households,
+            percent_cell(row.start_rate),
+            percent_cell(row.start_rate_households),
             row.in_construction,
             row.completed,
             row.completed_households,
-            row.completion_rate,
-            row.completion_rate_households,
-            money(row.budget, unit),
-            money(row.received, unit),
-            row.received_rate,
-            money(row.spent, unit),
+            percent_cell(row.completion_rate),
+            percent_cell(row.completion_rate_households),
+            money_of["budget"],
+            money_of["received"],
+            percent_cell(row.received_rate),
+            money_of["spent"],
             figures.as_of,
         ]
-        for row in figures.rows
+        for row, money_of in zip(figures.rows, shown, strict=True)
     ]
     return Table(_("Progress"), columns, rows)
 
@@ -519,6 +578,7 @@ def monthly_progress_table(
             pgettext_lazy("return", "Investment completed (%(unit)s)") % {"unit": u}, "money", 14
         ),
     ]
+    shown = figures.money_shown(unit)
     rows = [
         [
             district.name,
@@ -529,17 +589,17 @@ def monthly_progress_table(
             row.started_households_in_period,
             row.started,
             row.started_households,
-            row.start_rate,
-            row.start_rate_households,
+            percent_cell(row.start_rate),
+            percent_cell(row.start_rate_households),
             row.completed_in_period,
             row.completed,
             row.completed_households,
-            row.completion_rate,
-            money(row.received_in_period, unit),
-            money(row.received, unit),
-            money(row.spent, unit),
+            percent_cell(row.completion_rate),
+            money_of["received_in_period"],
+            money_of["received"],
+            money_of["spent"],
         ]
-        for row in figures.rows
+        for row, money_of in zip(figures.rows, shown, strict=True)
     ]
     title = _("Monthly progress %(year)s-%(month)02d") % {"year": year, "month": month}
     return Table(title, columns, rows)

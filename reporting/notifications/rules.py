@@ -19,8 +19,9 @@ from django.db.models import (
 from django.utils import timezone
 
 from governance.models import Disclosure, OpinionSurvey, ScopeKind
+from programmes.figures import report_overdue_q
 from programmes.models import Programme, Project, SiteProblemQuerySet, Stage
-from programmes.selectors import REPORT_REFERENCE_DAY, report_overdue_q
+from programmes.selectors import REPORT_REFERENCE_DAY
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

@@ -5,10 +5,11 @@ table or over the scopes asked for, never a query per scope: a national rollup c
 number of queries as a street's. Street, area, district and programme figures are computed
 here; city and national figures are sums of district figures (see `merge`).
 
-The counting rules are those of the live selectors, which the tests compare against:
-programmes.selectors (stages, years, street rows), funding.selectors.funding_mix (whole
-programme for district and programme scopes, attributed to projects for street and area scopes)
-and governance.selectors (indicators).
+Every aggregate is a figure of the registry (programmes.figures, funding.figures,
+governance.figures): the counting rules are those of the live selectors, which read the same
+figures and which the tests compare against: programmes.selectors (stages, years, street
+rows), funding.selectors.funding_mix (whole programme for district and programme scopes,
+attributed to projects for street and area scopes) and governance.selectors (indicators).
 
 Raw figures are additive: counts and sums (Decimals as strings), so that adding two districts'
 figures gives their city's. Rates, shares and averages are derived when read (selectors.py).
@@ -18,45 +19,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from funding import figures as ff
 from funding.models import Allocation, Commitment, ContributionRule, Expenditure, Receipt
-from governance.models import (
-    FundCollection,
-    LongTermManagement,
-    Meeting,
-    OpinionSurvey,
-    OwnerVote,
-    ResidentCommittee,
-    SatisfactionSurvey,
-    Suggestion,
-)
-from governance.selectors import ANSWER_WITHIN, latest_per_project
-from programmes.models import (
-    Compound,
-    LocalTarget,
-    Programme,
-    Project,
-    SiteProblem,
-    Stage,
-    WorkItem,
-    YearTarget,
-)
-from programmes.selectors import REPORT_REFERENCE_DAY, report_overdue_q
+from governance import figures as gf
+from governance.models import ResidentCommittee
+from programmes import figures as pf
+from programmes.models import Project, SiteProblem, Stage, WorkItem
+from renovation.figures import Figure, Moment, Unit, aggregates, cleaned, rounding
 from renovation.models import ScopeKind
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
-MONEY = DecimalField(max_digits=18, decimal_places=2)
-# Sums of percentages and of percentage × budget: wider than any column they add up.
-PRECISE = DecimalField(max_digits=30, decimal_places=4)
 SOURCE_KINDS = (ScopeKind.STREET, ScopeKind.AREA, ScopeKind.DISTRICT, ScopeKind.PROGRAMME)
 
 # From a project to the scope it counts in.
@@ -79,10 +59,8 @@ ATTRIBUTED: dict[str, bool] = {ScopeKind.STREET: True, ScopeKind.AREA: True}
 Figures = dict[str, Any]
 
 
-def money(value: Decimal | float | int | str | None) -> str:
-    if value is None:
-        return "0.00"
-    return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+def money(value: object) -> str:
+    return str(rounding.money(value))
 
 
 def exact(value: object) -> str:
@@ -200,8 +178,7 @@ class Computation:
         return self.result
 
     def row(self, key: int) -> Figures:
-        """The figures of scope `key` (rows come from `scoped`, which leaves out a missing
-        scope: compounds without an area)."""
+        """The figures of one scope (rows come from `scoped`, so a key is never None)."""
         if key not in self.result:
             self.result[key] = empty_figures(self.kind)
         return self.result[key]
@@ -221,124 +198,106 @@ class Computation:
 
     # --- Programme figures --------------------------------------------------------------
 
+    @property
+    def moment(self) -> Moment:
+        return Moment(today=self.today, now=self.now)
+
     def _stages(self) -> None:
         """Compounds and households by the stage of their current project, as on the
         dashboard; a programme counts its own projects by stage."""
-        eligible = Q(survey_status=Compound.SurveyStatus.ELIGIBLE)
+        figures = (pf.COMPOUNDS, pf.HOUSEHOLDS, pf.ELIGIBLE)
         if self.kind == ScopeKind.PROGRAMME:
             rows = (
                 self.scoped(Project.objects.all(), "programme")
                 .values("_key", "stage")
-                .annotate(
-                    n=Count("id"),
-                    h=Sum("compound__households"),
-                    eligible=Count(
-                        "id", filter=Q(compound__survey_status=Compound.SurveyStatus.ELIGIBLE)
-                    ),
-                )
+                .annotate(**aggregates(figures, prefix="compound__"))
             )
         else:
             rows = (
-                self.scoped(Compound.objects.all(), COMPOUND_PATH[self.kind])
+                self.scoped(pf.COMPOUNDS.sources[0].queryset(), COMPOUND_PATH[self.kind])
                 .values("_key", stage=F("current_project__stage"))
-                .annotate(n=Count("id"), h=Sum("households"), eligible=Count("id", filter=eligible))
+                .annotate(**aggregates(figures))
             )
         for r in rows:
-            figures = self.row(r["_key"])
-            pair = [r["n"], r["h"] or 0]
+            figures_of = self.row(r["_key"])
+            values = cleaned(figures, r)
+            pair = [values["compounds"], values["households"]]
             if r["stage"] is None:
-                figures["unassigned"] = pair
+                figures_of["unassigned"] = pair
             else:
-                figures["stages"][r["stage"]] = pair
-            figures["eligible"] += r["eligible"]
+                figures_of["stages"][r["stage"]] = pair
+            figures_of["eligible"] += values["eligible"]
 
     def _years(self) -> None:
         """Started (entered construction) and completed (accepted) projects per year."""
         projects = self.scoped(Project.objects.all(), self.project_path())
-        for field, name in (("started_on", "started"), ("completed_on", "completed")):
+        for pair in ((pf.STARTED, pf.STARTED_HOUSEHOLDS), (pf.COMPLETED, pf.COMPLETED_HOUSEHOLDS)):
             rows = (
-                projects.filter(**{f"{field}__isnull": False})
-                .values("_key", y=ExtractYear(field))
-                .annotate(n=Count("id"), h=Sum("compound__households"))
+                projects.filter(pair[0].condition_q())
+                .values("_key", y=ExtractYear(pair[0].date_field))
+                .annotate(**aggregates(pair))
             )
             for r in rows:
-                year = _year(self.row(r["_key"]), r["y"])
-                year[name] = r["n"]
-                year[f"{name}_households"] = r["h"] or 0
+                _year(self.row(r["_key"]), r["y"]).update(cleaned(pair, r))
 
     def _targets(self) -> None:
         """Yearly targets are set per district programme; a street or an area has the share
         the programme gave it (LocalTarget), if any."""
-        paths: dict[str, str] = {
-            ScopeKind.DISTRICT: "programme__district",
-            ScopeKind.PROGRAMME: "programme",
-        }
-        local_paths: dict[str, str] = {ScopeKind.STREET: "street", ScopeKind.AREA: "area"}
-        model: type[LocalTarget] | type[YearTarget]
-        if self.kind in local_paths:
-            model, path = LocalTarget, local_paths[self.kind]
-        elif self.kind in paths:
-            model, path = YearTarget, paths[self.kind]
-        else:
+        sources = pf.TARGET_COMPOUNDS.sources_for(self.kind)
+        if not sources:
             return
+        path = sources[0].paths[self.kind]
+        assert isinstance(path, str), "targets of a source kind are reached by a lookup"
         rows = (
-            self.scoped(model.objects.all(), path)
+            self.scoped(sources[0].queryset(), path)
             .values("_key", "year")
-            .annotate(c=Sum("compounds"), h=Sum("households"))
+            .annotate(**aggregates(pf.YEAR_TARGETS))
         )
         for r in rows:
-            year = _year(self.row(r["_key"]), r["year"])
-            year["target_compounds"] = r["c"]
-            year["target_households"] = r["h"]
+            _year(self.row(r["_key"]), r["year"]).update(cleaned(pf.YEAR_TARGETS, r))
+
+    # The projects section of the snapshot: figure key → its name in the snapshot.
+    PROJECT_NAMES = {"projects": "count"}
 
     def _projects(self) -> None:
         """Projects under construction, their progress (plain sum for the average, budget-
         weighted sum for the weighted progress) and those whose progress report is overdue."""
-        building = Q(stage=Stage.CONSTRUCTION)
         rows = (
             self.scoped(Project.objects.all(), self.project_path())
-            .alias(report_reference_day=REPORT_REFERENCE_DAY)
             .values("_key")
-            .annotate(
-                n=Count("id"),
-                in_construction=Count("id", filter=building),
-                progress_sum=Sum("progress", filter=building, output_field=PRECISE),
-                weighted_sum=Sum(
-                    F("progress") * F("budget"), filter=building, output_field=PRECISE
-                ),
-                budget_in_construction=Sum("budget", filter=building, output_field=MONEY),
-                budget=Sum("budget", output_field=MONEY),
-                overdue=Count(
-                    "id",
-                    filter=report_overdue_q(
-                        today=self.today,
-                        thresholds=Programme.objects.order_by()
-                        .values_list("report_overdue_days", flat=True)
-                        .distinct(),
-                    ),
-                ),
-            )
+            .annotate(**aggregates(pf.PROJECT_FIGURES, moment=self.moment))
         )
         for r in rows:
+            values = cleaned(pf.PROJECT_FIGURES, r)
             self.row(r["_key"])["projects"] = {
-                "count": r["n"],
-                "in_construction": r["in_construction"],
-                "progress_sum": exact(r["progress_sum"]),
-                "weighted_sum": exact(r["weighted_sum"]),
-                "budget_in_construction": money(r["budget_in_construction"]),
-                "budget": money(r["budget"]),
-                "reports_overdue": r["overdue"],
+                self.PROJECT_NAMES.get(key, key): _stored(figure, values[key])
+                for figure in pf.PROJECT_FIGURES
+                for key in (figure.key,)
             }
 
     def _problems(self) -> None:
-        cutoff = self.now - timedelta(hours=settings.RENOVATION_PROBLEM_OVERDUE_HOURS)
         rows = (
-            self.scoped(SiteProblem.objects.open(), self.project_path("project__"))
+            self.scoped(
+                SiteProblem.objects.filter(pf.OPEN_PROBLEMS.condition_q()),
+                self.project_path("project__"),
+            )
             .values("_key")
-            .annotate(n=Count("id"), overdue=Count("id", filter=Q(created_at__lt=cutoff)))
+            .annotate(**aggregates(pf.PROBLEM_FIGURES, moment=self.moment))
         )
         for r in rows:
-            self.row(r["_key"])["problems"] = {"open": r["n"], "overdue": r["overdue"]}
+            values = cleaned(pf.PROBLEM_FIGURES, r)
+            self.row(r["_key"])["problems"] = {
+                "open": values["open_problems"],
+                "overdue": values["overdue_problems"],
+            }
+
+    # The work section: figure key → its name in the snapshot.
+    WORK_NAMES = {
+        "work_projects": "projects",
+        "planned_quantity": "planned",
+        "completed_quantity": "completed",
+        "work_budget": "budget",
+    }
 
     def _work(self) -> None:
         """Planned and completed quantities per work type: each item's latest cumulative
@@ -346,31 +305,26 @@ class Computation:
         rows = (
             self.scoped(WorkItem.objects.all(), self.project_path("project__"))
             .values("_key", code=F("work_type__code"))
-            .annotate(
-                projects=Count("project", distinct=True),
-                planned=Sum("planned_quantity", output_field=MONEY),
-                done=Sum("completed_quantity", output_field=MONEY),
-                budget=Sum("budget", output_field=MONEY),
-            )
+            .annotate(**aggregates(pf.WORK_FIGURES))
         )
         for r in rows:
+            values = cleaned(pf.WORK_FIGURES, r)
             self.row(r["_key"])["work"][r["code"]] = {
-                "projects": r["projects"],
-                "planned": money(r["planned"]),
-                "completed": money(r["done"]),
-                "budget": money(r["budget"]),
+                name: values[key] if key == "work_projects" else money(values[key])
+                for key, name in self.WORK_NAMES.items()
             }
 
     # --- Funding ------------------------------------------------------------------------
 
     def _funding(self) -> None:
         attributed = ATTRIBUTED.get(self.kind, False)
-        approved = Q(status=Commitment.Status.APPROVED)
         measures: dict[tuple[int, str], dict[str, Decimal]] = {}
 
-        def add(key: int, kind: str, sub_type: str, measure: str, value: object) -> None:
-            slot = measures.setdefault((key, f"{kind}|{sub_type}"), {})
-            slot[measure] = slot.get(measure, ZERO) + Decimal(str(value or 0))
+        def add(rows: Iterable[dict], figures: tuple[Figure, ...]) -> None:
+            for r in rows:
+                slot = measures.setdefault((r["_key"], f"{r['k']}|{r['s']}"), {})
+                for key, value in cleaned(figures, r).items():
+                    slot[key] = slot.get(key, ZERO) + value
 
         if attributed:
             commitment_path = self.project_path("project__")
@@ -380,28 +334,33 @@ class Computation:
                 "programme" if self.kind == ScopeKind.PROGRAMME else "programme__district"
             )
             line_path = f"commitment__{commitment_path}"
+        committed = (ff.PLANNED, ff.APPROVED)
         commitments = self.scoped(Commitment.objects.all(), commitment_path)
-        for r in commitments.values("_key", k=F("source__kind"), s=F("source__sub_type")).annotate(
-            planned=Sum("amount"), approved=Sum("amount", filter=approved)
-        ):
-            add(r["_key"], r["k"], r["s"], "planned", r["planned"])
-            add(r["_key"], r["k"], r["s"], "approved", r["approved"])
+        add(
+            commitments.values("_key", k=F("source__kind"), s=F("source__sub_type")).annotate(
+                **aggregates(committed)
+            ),
+            committed,
+        )
         if attributed:
-            allocations = self.scoped(Allocation.objects.all(), line_path)
-            for r in allocations.values(
-                "_key", k=F("commitment__source__kind"), s=F("commitment__source__sub_type")
-            ).annotate(
-                planned=Sum("amount"),
-                approved=Sum("amount", filter=Q(commitment__status=Commitment.Status.APPROVED)),
-            ):
-                add(r["_key"], r["k"], r["s"], "planned", r["planned"])
-                add(r["_key"], r["k"], r["s"], "approved", r["approved"])
-        for model, measure in ((Receipt, "received"), (Expenditure, "spent")):
-            records = self.scoped(model.objects.all(), line_path)
-            for r in records.values(
-                "_key", k=F("commitment__source__kind"), s=F("commitment__source__sub_type")
-            ).annotate(total=Sum("amount")):
-                add(r["_key"], r["k"], r["s"], measure, r["total"])
+            allocated = ff.COMMITTED[2]  # the allocation's own amount, its commitment's status
+            add(
+                self.scoped(Allocation.objects.all(), line_path)
+                .values(
+                    "_key", k=F("commitment__source__kind"), s=F("commitment__source__sub_type")
+                )
+                .annotate(**{f.alias: f.aggregate(source=allocated) for f in committed}),
+                committed,
+            )
+        for model, figure in ((Receipt, ff.RECEIVED), (Expenditure, ff.SPENT)):
+            add(
+                self.scoped(model.objects.all(), line_path)
+                .values(
+                    "_key", k=F("commitment__source__kind"), s=F("commitment__source__sub_type")
+                )
+                .annotate(**aggregates((figure,))),
+                (figure,),
+            )
         for (key, slot_key), values in measures.items():
             self.row(key)["funding"]["money"][slot_key] = {
                 name: money(values.get(name))
@@ -421,26 +380,28 @@ class Computation:
         else:
             rule_path = f"programme__projects__{PROJECT_PATH[self.kind]}"
             project_path = self.project_path("project__")
+        quantities = (pf.HOUSEHOLDS, pf.FLOOR_AREA)
         rules = (
             self.scoped(ContributionRule.objects.all(), rule_path, condition)
             .values("_key", "id", "programme_id", "name", "sub_type", "basis", "rate")
             .annotate(
-                projects=Count("programme__projects"),
-                households=Sum("programme__projects__compound__households"),
-                floor_area=Sum("programme__projects__compound__floor_area"),
+                **aggregates((pf.PROJECTS,), prefix="programme__projects__"),
+                **aggregates(quantities, prefix="programme__projects__compound__"),
             )
             # The order of the live report (funding.selectors.resident_contributions).
             .order_by("programme_id", "name")
         )
+        collected_figure = (ff.RESIDENTS_COLLECTED,)
         collected = {
-            (r["_key"], r["commitment__rule"]): r["total"]
+            (r["_key"], r["commitment__rule"]): cleaned(collected_figure, r)["residents_collected"]
             for r in self.scoped(
-                Receipt.objects.filter(commitment__rule__isnull=False), project_path
+                Receipt.objects.filter(ff.RESIDENTS_COLLECTED.condition_q()), project_path
             )
             .values("_key", "commitment__rule")
-            .annotate(total=Sum("amount"))
+            .annotate(**aggregates(collected_figure))
         }
         for r in rules:
+            values = cleaned((pf.PROJECTS, *quantities), r)
             self.row(r["_key"])["funding"]["residents"].append(
                 {
                     "rule": r["id"],
@@ -449,9 +410,9 @@ class Computation:
                     "sub_type": r["sub_type"],
                     "basis": r["basis"],
                     "rate": str(r["rate"]),
-                    "projects": r["projects"],
-                    "households": r["households"] or 0,
-                    "floor_area": money(r["floor_area"]),
+                    "projects": values["projects"],
+                    "households": values["households"],
+                    "floor_area": money(values["floor_area"]),
                     "collected": money(collected.get((r["_key"], r["id"]))),
                 }
             )
@@ -459,124 +420,69 @@ class Computation:
     # --- Governance ---------------------------------------------------------------------
 
     def _governance(self) -> None:
-        """The indicators of governance.selectors, grouped by scope (eight queries)."""
+        """The indicators of governance.selectors, grouped by scope (eight queries): the
+        figures of governance.figures, section by section."""
         if self.kind == ScopeKind.PROGRAMME:
             return
         compound = COMPOUND_PATH[self.kind]
-
-        def grouped(queryset: QuerySet, path: str, **aggregates) -> Iterable[dict]:
-            return self.scoped(queryset, path).values("_key").annotate(**aggregates)
 
         def gov(key: int) -> Figures:
             figures = self.row(key)["governance"]
             figures["present"] = 1  # the scope has governance records (a street row is shown)
             return figures
 
-        committee_paths: dict[str, str] = {
-            ScopeKind.STREET: "street",
-            ScopeKind.DISTRICT: "street__district",
-        }
-        committee_path = committee_paths.get(self.kind)
+        committee_path = gf.COMMITTEES.sources[0].paths[self.kind]
         committees = ResidentCommittee.objects.all()
-        if committee_path is None:  # an area committee counts in its own area
+        if not isinstance(committee_path, str):  # an area committee counts in its own area
             committees = committees.alias(_area=Coalesce("area", "compound__area"))
             committee_path = "_area"
         for r in (
             self.scoped(committees, committee_path)
             .values("_key", "kind")
-            .annotate(n=Count("id"), members=Coalesce(Sum("headcount"), 0))
+            .annotate(**aggregates(gf.COMMITTEE_FIGURES))
         ):
+            values = cleaned(gf.COMMITTEE_FIGURES, r)
             g = gov(r["_key"])
-            g["by_kind"][r["kind"]] = {"count": r["n"], "headcount": r["members"]}
-            g["committees"] += r["n"]
-            g["committee_members"] += r["members"]
+            g["by_kind"][r["kind"]] = {
+                "count": values["committees"],
+                "headcount": values["committee_members"],
+            }
+            g["committees"] += values["committees"]
+            g["committee_members"] += values["committee_members"]
 
-        for r in grouped(
-            Meeting.objects.all(),
-            f"compound__{compound}",
-            n=Count("id"),
-            people=Coalesce(Sum("attendance"), 0),
-        ):
-            gov(r["_key"]).update(meetings=r["n"], meeting_attendance=r["people"])
-
-        for r in grouped(
-            OpinionSurvey.objects.filter(pk=latest_per_project(OpinionSurvey)),
-            f"project__compound__{compound}",
-            n=Count("id"),
-            issued=Coalesce(Sum("forms_issued"), 0),
-            returned=Coalesce(Sum("forms_returned"), 0),
-            support=Coalesce(Sum("support"), 0),
-        ):
-            gov(r["_key"]).update(
-                surveyed_projects=r["n"],
-                forms_issued=r["issued"],
-                forms_returned=r["returned"],
-                support=r["support"],
+        sections = (
+            (gf.MEETING_FIGURES, "compound__"),
+            (gf.SURVEY_FIGURES, "project__compound__"),
+            (gf.VOTE_FIGURES, "compound__"),
+            (gf.FUND_FIGURES, "project__compound__"),
+            (gf.SUGGESTION_FIGURES, "compound__"),
+            (gf.SATISFACTION_FIGURES, "project__compound__"),
+            (gf.MANAGEMENT_FIGURES, "compound__"),
+        )
+        for section, path in sections:
+            rows = (
+                self.scoped(section[0].sources[0].queryset(), path + compound)
+                .values("_key")
+                .annotate(**aggregates(section))
             )
+            for r in rows:
+                values = cleaned(section, r)
+                gov(r["_key"]).update(
+                    {
+                        key: money(value) if key.startswith("fund_amount") else value
+                        for key, value in values.items()
+                    }
+                )
 
-        tallied = ~Q(tally_method=OwnerVote.TallyMethod.NONE)
-        for r in grouped(
-            OwnerVote.objects.all(),
-            f"compound__{compound}",
-            n=Count("id"),
-            tallied=Count("id", filter=tallied),
-            passed=Count("id", filter=Q(passed=True)),
-            no_quorum=Count("id", filter=tallied & Q(quorum_reached=False)),
-        ):
-            gov(r["_key"]).update(
-                votes=r["n"],
-                votes_tallied=r["tallied"],
-                votes_passed=r["passed"],
-                votes_without_quorum=r["no_quorum"],
-            )
 
-        for r in grouped(
-            FundCollection.objects.all(),
-            f"project__compound__{compound}",
-            expected=Coalesce(Sum("households_expected"), 0),
-            paid=Coalesce(Sum("households_paid"), 0),
-            amount_expected=Coalesce(Sum("amount_expected"), ZERO, output_field=MONEY),
-            amount_collected=Coalesce(Sum("amount_collected"), ZERO, output_field=MONEY),
-        ):
-            gov(r["_key"]).update(
-                fund_households_expected=r["expected"],
-                fund_households_paid=r["paid"],
-                fund_amount_expected=money(r["amount_expected"]),
-                fund_amount_collected=money(r["amount_collected"]),
-            )
-
-        answered = Q(answered_at__isnull=False)
-        for r in grouped(
-            Suggestion.objects.all(),
-            f"compound__{compound}",
-            n=Count("id"),
-            answered=Count("id", filter=answered),
-            within=Count(
-                "id", filter=answered & Q(answered_at__lte=F("received_at") + ANSWER_WITHIN)
-            ),
-            open=Count("id", filter=Q(status__in=["received", "assigned"])),
-        ):
-            gov(r["_key"]).update(
-                suggestions=r["n"],
-                suggestions_answered=r["answered"],
-                suggestions_within_day=r["within"],
-                suggestions_open=r["open"],
-            )
-
-        for r in grouped(
-            SatisfactionSurvey.objects.filter(pk=latest_per_project(SatisfactionSurvey)),
-            f"project__compound__{compound}",
-            respondents=Coalesce(Sum("respondents"), 0),
-            satisfied=Coalesce(Sum("satisfied"), 0),
-        ):
-            gov(r["_key"]).update(respondents=r["respondents"], satisfied=r["satisfied"])
-
-        for r in grouped(
-            LongTermManagement.objects.all(),
-            f"compound__{compound}",
-            n=Count("compound", distinct=True),
-        ):
-            gov(r["_key"])["managed_compounds"] = r["n"]
+def _stored(figure: Figure, value: int | Decimal) -> int | str:
+    """A figure as the snapshot stores it: counts as ints, money as yuan strings with two
+    places, other sums as exact decimal strings (additive, see `merge`)."""
+    if isinstance(value, int):
+        return value
+    if figure.unit == Unit.YUAN:
+        return money(value)
+    return exact(value)
 
 
 def compute(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from funding.figures import expected_contribution
 from funding.models import ContributionRule
 from funding.selectors import (
     MEASURES,
@@ -20,11 +21,9 @@ from funding.selectors import (
     money_,
 )
 from governance.selectors import Indicators
+from programmes import figures as pf
 from programmes.models import Stage, Street
 from programmes.selectors import StreetRow, YearFigures
-
-CENT = Decimal("0.01")
-TENTH = Decimal("0.1")
 
 
 class SnapshotFigures:
@@ -97,22 +96,13 @@ class SnapshotFigures:
     @property
     def average_progress(self) -> Decimal | None:
         """Plain mean progress of the projects under construction (as on the street rows)."""
-        if not self.in_construction:
-            return None
-        return (Decimal(self.projects["progress_sum"]) / self.in_construction).quantize(TENTH)
+        return pf.AVERAGE_PROGRESS.value(self.projects)
 
     @property
     def weighted_progress(self) -> Decimal | None:
         """Budget-weighted progress of the projects under construction (equal weights when
         none has a budget), as a project's own progress weights its work items."""
-        if not self.in_construction:
-            return None
-        budget = Decimal(self.projects["budget_in_construction"])
-        if budget > 0:
-            value = Decimal(self.projects["weighted_sum"]) / budget
-        else:
-            value = Decimal(self.projects["progress_sum"]) / self.in_construction
-        return value.quantize(CENT)
+        return pf.WEIGHTED_PROGRESS.value(self.projects)
 
     @property
     def reports_overdue(self) -> int:
@@ -171,7 +161,7 @@ class SnapshotFigures:
                     rate=rate,
                     quantity=quantity,
                     projects=rule["projects"],
-                    expected=(rate * quantity).quantize(CENT),
+                    expected=expected_contribution(rate, quantity),
                     collected=money_(rule["collected"]),
                 )
             )

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from funding.models import Kind
 from funding.selectors import FundingMix
 from governance.selectors import DashboardPanel, Indicators, StreetIndicators
+from programmes import figures as pf
 from programmes.models import (
     Area,
     City,
@@ -32,6 +33,7 @@ from programmes.models import (
 )
 from programmes.selectors import Dashboard, StreetRow, YearFigures
 from renovation.access import can_request_recompute, reads_whole_instance
+from renovation.figures import in_unit
 from renovation.models import ScopeKind
 
 from ..models import RollupRun, ScopeSnapshot
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
     from renovation.models import User
 
 TREND_DAYS = 400
-WAN = Decimal(10_000)
 
 
 # --- Scope of a user and of a page -----------------------------------------------------------
@@ -348,9 +349,7 @@ def work_rows(figures: SnapshotFigures) -> list[dict]:
                 "planned": planned,
                 "completed": completed,
                 "budget": Decimal(values["budget"]),
-                "percent": (completed * 100 / planned).quantize(Decimal("0.1"))
-                if planned
-                else None,
+                "percent": pf.WORK_COMPLETION_RATE.of(completed, planned),
             }
         )
     return rows
@@ -403,15 +402,16 @@ def chart_data(
             }
             for y in board.years
         ],
+        # In 万元 as the table beside the chart shows them (adding up to its total).
         "funding": [
             {
                 "kind": row.kind,
                 "label": str(Kind(row.kind).label),
-                "planned": _number(row.planned / WAN),
-                "received": _number(row.received / WAN),
-                "spent": _number(row.spent / WAN),
+                "planned": _number(row.planned),
+                "received": _number(row.received),
+                "spent": _number(row.spent),
             }
-            for row in funding_mix.kinds
+            for row in funding_mix.shown("wan").kinds
         ],
         "streets": [
             {
@@ -428,9 +428,9 @@ def chart_data(
                 "started": point["started"],
                 "completed": point["completed"],
                 "target": point["target_compounds"],
-                "planned": _number(point["funding_planned"] / WAN),
-                "received": _number(point["funding_received"] / WAN),
-                "spent": _number(point["funding_spent"] / WAN),
+                "planned": _number(in_unit(point["funding_planned"], "wan")),
+                "received": _number(in_unit(point["funding_received"], "wan")),
+                "spent": _number(in_unit(point["funding_spent"], "wan")),
             }
             for point in trend
         ],

@@ -1,5 +1,6 @@
 """Arrange the bare SQL rows (bare_sql.py) in the snapshot's JSON shape and compare them with
-the snapshots the application wrote, scope by scope.
+the snapshots the application wrote, scope by scope. (The aggregates in those rows are the
+registry's figures, compiled by Django; the rollup to every scope is the bare SQL's own.)
 
 Arranging is bookkeeping, not computing: every number comes from a SQL aggregate, except two
 figures that are defined as sums of districts and are lists or flags rather than numbers: the
@@ -58,10 +59,11 @@ def assemble(rows: Mapping[str, list[tuple]]) -> dict[Key, dict]:
         else:
             figures["stages"][stage] = [n, h or 0]
         figures["eligible"] += eligible
-    for kind, key, what, y, n, h in rows["years"]:
-        if (figures := row(kind, key)) is not None:
-            entry = year(figures, y)
-            entry[what], entry[f"{what}_households"] = n, h or 0
+    for what in ("started", "completed"):
+        for kind, key, y, n, h in rows[f"years_{what}"]:
+            if (figures := row(kind, key)) is not None:
+                entry = year(figures, int(y))
+                entry[what], entry[f"{what}_households"] = n, h or 0
     for kind, key, y, compounds, households in rows["targets"]:
         entry = year(row(kind, key), y)
         entry["target_compounds"], entry["target_households"] = compounds, households

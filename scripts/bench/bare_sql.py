@@ -4,44 +4,78 @@ One statement per section: the source rows grouped once at the finest level (str
 programme), then those groups added up to every scope kind (street, area, district, programme,
 city and the whole country) with `GROUP BY GROUPING SETS`, so every figure is computed in the
 database in one pass over the source table per section. `run_queries` is what the benchmark
-times; bare_compare.py arranges the rows in the snapshot's JSON shape (renovation/rollups/
+times; bare_compare.py arranges the rows in the snapshot's JSON shape (reporting/rollups/
 compute.py) and checks, scope by scope, that the SQL computed the same figures as the
 application: the comparison is what makes the time ratio fair.
 
-Counting rules restated from compute.py: compounds by the stage of their current project
-(a programme counts its own projects); started/completed by year; targets per district
-programme; projects under construction with plain and budget-weighted progress sums and
-overdue reports; open and overdue site problems; work items per work type; money per funding
-kind and sub-type (attributed to projects below the district, whole programme above);
-resident contribution rules; eight governance indicators (not for programmes). City and
-national figures are the sums of their districts.
+The aggregates are not restated here: the finest-level groups are the registry's figures
+(programmes.figures, funding.figures, governance.figures), compiled to SQL by Django's own
+compiler from the same expressions the application runs (`fine`). What is written by hand is
+only the rollup around them: the GROUPING SETS that add the groups up to every scope kind, the
+union of the funding lines, and the labels. City and national figures are the sums of their
+districts, as in the rollup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-ELIGIBLE = "eligible"
-CONSTRUCTION = "construction"
-OPEN = "open"
-APPROVED = "approved"
-NOT_TALLIED = "none"
-SUGGESTION_OPEN = ["received", "assigned"]
+from django.db import connection as default_connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce, ExtractYear
+
+from funding import figures as ff
+from funding.models import Allocation, Commitment, ContributionRule, Expenditure, Receipt
+from governance import figures as gf
+from governance.models import ResidentCommittee
+from programmes import figures as pf
+from programmes.models import Compound, Project, SiteProblem, WorkItem, YearTarget
+from renovation.figures import Figure, Moment, Source, aggregates
+
+Statement = tuple[str, list]
+
 WITH_PROGRAMME = ("street", "area", "district", "programme", "city", "all")
 REGISTRY = ("street", "area", "district", "city", "all")
 ROLLUP_KEYS = {
-    "street": "f.street_id",
-    "area": "f.area_id",
+    "street": "f.g_street",
+    "area": "f.g_area",
     "district": "s.district_id",
-    "programme": "f.programme_id",
+    "programme": "f.g_programme",
     "city": "d.city_id",
     "all": None,
 }
-BY_PROJECT = """JOIN programmes_project p ON p.id = x.project_id
-    JOIN programmes_compound c ON c.id = p.compound_id"""
-BY_COMPOUND = "JOIN programmes_compound c ON c.id = x.compound_id"
+
+
+def compiled(queryset: QuerySet) -> Statement:
+    """The SQL Django runs for `queryset`, with its parameters."""
+    sql, params = queryset.query.get_compiler(connection=default_connection).as_sql()
+    return sql, list(params)
+
+
+def fine(
+    queryset: QuerySet,
+    figures: Iterable[Figure],
+    *,
+    place: str,
+    programme: str | None = None,
+    extra: Mapping[str, object] | None = None,
+    source: Source | None = None,
+    prefix: str = "",
+    moment: Moment | None = None,
+) -> Statement:
+    """The finest groups of a section: `queryset` grouped by street and area (reached by
+    `place`, the lookup to a compound), by programme (`programme`) and by `extra`, with the
+    figures' aggregates (read through `source` or `prefix`) named by their aliases."""
+    keys: dict[str, object] = {"g_street": F(f"{place}street"), "g_area": F(f"{place}area")}
+    if programme is not None:
+        keys["g_programme"] = F(programme)
+    keys.update(extra or {})
+    annotations = {
+        f.alias: f.aggregate(source=source, prefix=prefix, moment=moment) for f in figures
+    }
+    return compiled(queryset.order_by().values(**keys).annotate(**annotations).order_by())
 
 
 def grouped(keys: dict[str, str | None], extra: Iterable[str] = ()) -> tuple[str, str]:
@@ -63,143 +97,148 @@ def grouped(keys: dict[str, str | None], extra: Iterable[str] = ()) -> tuple[str
 
 
 def rollup(
-    fine: str,
+    fine_statement: Statement,
     extra: list[str],
-    sums: list[str],
+    sums: Iterable[str],
     kinds: Iterable[str] = WITH_PROGRAMME,
     *,
     label: dict[str, str] | None = None,
-    join: str = "",
-) -> str:
-    """Two steps: `fine` groups the source rows by (street_id, area_id[, programme_id],
-    *extra) with columns named *extra, *sums; the outer query adds those groups up to every
-    scope kind in `kinds` with GROUPING SETS (a street is in one district, a district in one
-    city, so each source row counts once per kind). `label` selects an expression instead of
-    a plain extra column; `join` adds tables to the outer query (for labels), whose columns
-    `extra` may name as `table.column`."""
+) -> Statement:
+    """Two steps: the finest groups (street, area[, programme], *extra) with columns named
+    *extra, *sums; the outer query adds those groups up to every scope kind in `kinds` with
+    GROUPING SETS (a street is in one district, a district in one city, so each source row
+    counts once per kind). `label` selects an expression instead of a plain extra column."""
+    sql, params = fine_statement
     keys = {kind: ROLLUP_KEYS[kind] for kind in kinds}
     extra = [e if "." in e else f"f.{e}" for e in extra]
     head, group = grouped(keys, extra)
     label = label or {}
     columns = ", ".join(label.get(e, e) for e in extra)
-    totals = ", ".join(f"SUM(f.{name})" for name in sums)
-    return f"""WITH f AS ({fine})
+    totals = ", ".join(f"COALESCE(SUM(f.{name}), 0)" for name in sums)
+    return (
+        f"""WITH f AS ({sql})
         SELECT {head}, {columns}{", " if columns else ""}{totals}
-        FROM f JOIN programmes_street s ON s.id = f.street_id
-        JOIN programmes_district d ON d.id = s.district_id {join}
-        {group}"""
+        FROM f JOIN programmes_street s ON s.id = f.g_street
+        JOIN programmes_district d ON d.id = s.district_id
+        {group}""",
+        params,
+    )
 
 
-WHAT = {"f.what": "(ARRAY['commitment', 'received', 'spent'])[f.what + 1]"}
+def aliases(figures: Iterable[Figure]) -> list[str]:
+    return [f.alias for f in figures]
 
 
-def statements(*, today: dt.date, now: dt.datetime, overdue_hours: int) -> dict[str, tuple]:
-    """name → (sql, params): every statement of the bare rollup."""
-    sql: dict[str, tuple] = {}
-    sql["stages"] = (
-        rollup(
-            """SELECT c.street_id, c.area_id, cp.stage, COUNT(*) AS n,
-                      SUM(c.households) AS h,
-                      COUNT(*) FILTER (WHERE c.survey_status = %s) AS eligible
-               FROM programmes_compound c
-               LEFT JOIN programmes_project cp ON cp.id = c.current_project_id
-               GROUP BY 1, 2, 3""",
-            ["stage"],
-            ["n", "h", "eligible"],
-            REGISTRY,
+def union(*parts: tuple[Statement, str]) -> Statement:
+    """UNION ALL of finest groups, each given as (statement, select list over its columns)."""
+    sql, params = [], []
+    for (part_sql, part_params), columns in parts:
+        sql.append(f"SELECT {columns} FROM ({part_sql}) AS u")
+        params += part_params
+    return " UNION ALL ".join(sql), params
+
+
+def statements(*, today: dt.date, now: dt.datetime, overdue_hours: int) -> dict[str, Statement]:
+    """name → (sql, params): every statement of the bare rollup. (`overdue_hours` is the
+    setting the registry's figure of overdue problems reads; the benchmark passes it to say
+    which figures it compares.)"""
+    moment = Moment(today=today, now=now)
+    sql: dict[str, Statement] = {}
+    registry = (pf.COMPOUNDS, pf.HOUSEHOLDS, pf.ELIGIBLE)
+    sql["stages"] = rollup(
+        fine(
+            Compound.objects.all(),
+            registry,
+            place="",
+            extra={"g_stage": F("current_project__stage")},
         ),
-        [ELIGIBLE],
+        ["g_stage"],
+        aliases(registry),
+        REGISTRY,
     )
-    sql["programme_stages"] = (
-        """SELECT 'programme', p.programme_id, p.stage, COUNT(*), SUM(c.households),
-                  COUNT(*) FILTER (WHERE c.survey_status = %s)
-           FROM programmes_project p JOIN programmes_compound c ON c.id = p.compound_id
-           GROUP BY p.programme_id, p.stage""",
-        [ELIGIBLE],
-    )
-    sql["years"] = (
-        rollup(
-            """SELECT c.street_id, c.area_id, p.programme_id, w.what,
-                      EXTRACT(YEAR FROM CASE WHEN w.what = 'started' THEN p.started_on
-                                             ELSE p.completed_on END)::int AS y,
-                      COUNT(*) AS n, SUM(c.households) AS h
-               FROM programmes_project p JOIN programmes_compound c ON c.id = p.compound_id
-               CROSS JOIN (VALUES ('started'), ('completed')) AS w(what)
-               WHERE CASE WHEN w.what = 'started' THEN p.started_on
-                          ELSE p.completed_on END IS NOT NULL
-               GROUP BY 1, 2, 3, 4, 5""",
-            ["what", "y"],
-            ["n", "h"],
+    sql["programme_stages"] = rollup(
+        fine(
+            Project.objects.all(),
+            registry,
+            place="compound__",
+            programme="programme",
+            extra={"g_stage": F("stage")},
+            prefix="compound__",
         ),
-        [],
+        ["g_stage"],
+        aliases(registry),
+        ("programme",),
     )
+    for name, pair in (
+        ("started", (pf.STARTED, pf.STARTED_HOUSEHOLDS)),
+        ("completed", (pf.COMPLETED, pf.COMPLETED_HOUSEHOLDS)),
+    ):
+        sql[f"years_{name}"] = rollup(
+            fine(
+                Project.objects.filter(pair[0].condition_q()),
+                pair,
+                place="compound__",
+                programme="programme",
+                extra={"g_year": ExtractYear(pair[0].date_field)},
+            ),
+            ["g_year"],
+            aliases(pair),
+        )
     target_keys = {
-        "district": "pr.district_id",
-        "programme": "t.programme_id",
+        "district": "d.id",
+        "programme": "f.g_programme",
         "city": "d.city_id",
         "all": None,
     }
-    head, group = grouped(target_keys, ["t.year"])
+    head, group = grouped(target_keys, ["f.g_year"])
+    target_sql, target_params = compiled(
+        YearTarget.objects.order_by()
+        .values(g_programme=F("programme"), g_district=F("programme__district"), g_year=F("year"))
+        .annotate(**aggregates(pf.YEAR_TARGETS))
+        .order_by()
+    )
+    totals = ", ".join(f"SUM(f.{a})" for a in aliases(pf.YEAR_TARGETS))
     sql["targets"] = (
-        f"""SELECT {head}, t.year, SUM(t.compounds), SUM(t.households)
-            FROM programmes_yeartarget t
-            JOIN programmes_programme pr ON pr.id = t.programme_id
-            JOIN programmes_district d ON d.id = pr.district_id
+        f"""WITH f AS ({target_sql})
+            SELECT {head}, f.g_year, {totals}
+            FROM f JOIN programmes_district d ON d.id = f.g_district
             {group}""",
+        target_params,
+    )
+    sql["projects"] = rollup(
+        fine(
+            Project.objects.all(),
+            pf.PROJECT_FIGURES,
+            place="compound__",
+            programme="programme",
+            moment=moment,
+        ),
         [],
+        aliases(pf.PROJECT_FIGURES),
     )
-    building = f"p.stage = '{CONSTRUCTION}'"
-    sql["projects"] = (
-        rollup(
-            f"""SELECT c.street_id, c.area_id, p.programme_id, COUNT(*) AS n,
-                       COUNT(*) FILTER (WHERE {building}) AS building,
-                       SUM(p.progress) FILTER (WHERE {building}) AS progress,
-                       SUM(p.progress * p.budget) FILTER (WHERE {building}) AS weighted,
-                       SUM(p.budget) FILTER (WHERE {building}) AS budget_building,
-                       SUM(p.budget) AS budget,
-                       COUNT(*) FILTER (WHERE {building} AND COALESCE(p.last_report_on,
-                           p.started_on) < %s::date - pr.report_overdue_days) AS overdue
-                FROM programmes_project p JOIN programmes_compound c ON c.id = p.compound_id
-                JOIN programmes_programme pr ON pr.id = p.programme_id
-                GROUP BY 1, 2, 3""",
-            [],
-            ["n", "building", "progress", "weighted", "budget_building", "budget", "overdue"],
+    sql["problems"] = rollup(
+        fine(
+            SiteProblem.objects.filter(pf.OPEN_PROBLEMS.condition_q()),
+            pf.PROBLEM_FIGURES,
+            place="project__compound__",
+            programme="project__programme",
+            moment=moment,
         ),
-        [today],
-    )
-    sql["problems"] = (
-        rollup(
-            f"""SELECT c.street_id, c.area_id, p.programme_id, COUNT(*) AS n,
-                       COUNT(*) FILTER (WHERE x.created_at < %s) AS overdue
-                FROM programmes_siteproblem x {BY_PROJECT}
-                WHERE x.status = %s
-                GROUP BY 1, 2, 3""",
-            [],
-            ["n", "overdue"],
-        ),
-        [now - dt.timedelta(hours=overdue_hours), OPEN],
+        [],
+        aliases(pf.PROBLEM_FIGURES),
     )
     # One work item per project and work type (constraint workitem_one_per_type_and_project),
-    # so counting items counts projects.
-    head, group = grouped(
-        {
-            "street": "c.street_id",
-            "area": "c.area_id",
-            "district": "s.district_id",
-            "programme": "p.programme_id",
-            "city": "d.city_id",
-            "all": None,
-        },
-        ["x.work_type_id"],
-    )
-    sql["work"] = (
-        f"""SELECT {head}, x.work_type_id, COUNT(*), SUM(x.planned_quantity),
-                   SUM(x.completed_quantity), SUM(x.budget)
-            FROM programmes_workitem x {BY_PROJECT}
-            JOIN programmes_street s ON s.id = c.street_id
-            JOIN programmes_district d ON d.id = s.district_id
-            {group}""",
-        [],
+    # and a project in one finest group: the groups' distinct projects add up.
+    sql["work"] = rollup(
+        fine(
+            WorkItem.objects.all(),
+            pf.WORK_FIGURES,
+            place="project__compound__",
+            programme="project__programme",
+            extra={"g_work_type": F("work_type")},
+        ),
+        ["g_work_type"],
+        aliases(pf.WORK_FIGURES),
     )
     sql["work_types"] = ("SELECT id, code FROM programmes_worktype", [])
     sql.update(funding_statements())
@@ -207,91 +246,140 @@ def statements(*, today: dt.date, now: dt.datetime, overdue_hours: int) -> dict[
     return sql
 
 
-def funding_statements() -> dict[str, tuple]:
-    sql: dict[str, tuple] = {}
-    # Below the district: what is booked for projects (commitments, allocations, lines),
-    # added up by funding source first, then by the source's kind and sub-type.
-    sql["funding_attributed"] = (
-        rollup(
-            """SELECT c.street_id, c.area_id, x.source_id, x.what,
-                      SUM(x.amount) AS amount, SUM(x.approved) AS approved
-               FROM (
-                 SELECT cm.project_id, cm.source_id, 0 AS what, cm.amount,
-                        CASE WHEN cm.status = %s THEN cm.amount END AS approved
-                 FROM funding_commitment cm WHERE cm.project_id IS NOT NULL
-                 UNION ALL
-                 SELECT al.project_id, cm.source_id, 0, al.amount,
-                        CASE WHEN cm.status = %s THEN al.amount END
-                 FROM funding_allocation al
-                 JOIN funding_commitment cm ON cm.id = al.commitment_id
-                 UNION ALL
-                 SELECT r.project_id, cm.source_id, 1, r.amount, NULL
-                 FROM funding_receipt r JOIN funding_commitment cm ON cm.id = r.commitment_id
-                 WHERE r.project_id IS NOT NULL
-                 UNION ALL
-                 SELECT e.project_id, cm.source_id, 2, e.amount, NULL
-                 FROM funding_expenditure e
-                 JOIN funding_commitment cm ON cm.id = e.commitment_id
-                 WHERE e.project_id IS NOT NULL
-               ) AS x
-               JOIN programmes_project p ON p.id = x.project_id
-               JOIN programmes_compound c ON c.id = p.compound_id
-               GROUP BY 1, 2, 3, 4""",
-            ["fs.kind", "fs.sub_type", "what"],
-            ["amount", "approved"],
-            ("street", "area"),
-            label=WHAT,
-            join="JOIN funding_fundingsource fs ON fs.id = f.source_id",
+def funding_statements() -> dict[str, Statement]:
+    sql: dict[str, Statement] = {}
+    committed = (ff.PLANNED, ff.APPROVED)
+    by_kind = {"g_kind": F("source__kind"), "g_sub_type": F("source__sub_type")}
+    line_kind = {
+        "g_kind": F("commitment__source__kind"),
+        "g_sub_type": F("commitment__source__sub_type"),
+    }
+    planned, approved = (f.alias for f in committed)
+    received, spent = ff.RECEIVED.alias, ff.SPENT.alias
+
+    def lines(what: int, statement: Statement, amount: str, approved_column: str) -> tuple:
+        columns = (
+            f"{{keys}}, g_kind, g_sub_type, {what} AS what, {amount} AS amount, "
+            f"{approved_column} AS approved"
+        )
+        return statement, columns
+
+    # Below the district: what is booked for projects (commitments, allocations, lines).
+    project_keys = "g_street, g_area"
+    parts = [
+        lines(
+            0,
+            fine(
+                Commitment.objects.filter(project__isnull=False),
+                committed,
+                place="project__compound__",
+                extra=by_kind,
+            ),
+            planned,
+            approved,
         ),
-        [APPROVED, APPROVED],
+        lines(
+            0,
+            fine(
+                Allocation.objects.all(),
+                committed,
+                place="project__compound__",
+                extra=line_kind,
+                source=ff.COMMITTED[2],
+            ),
+            planned,
+            approved,
+        ),
+        lines(
+            1,
+            fine(
+                Receipt.objects.filter(project__isnull=False),
+                (ff.RECEIVED,),
+                place="project__compound__",
+                extra=line_kind,
+            ),
+            received,
+            "NULL",
+        ),
+        lines(
+            2,
+            fine(
+                Expenditure.objects.filter(project__isnull=False),
+                (ff.SPENT,),
+                place="project__compound__",
+                extra=line_kind,
+            ),
+            spent,
+            "NULL",
+        ),
+    ]
+    attributed = union(*((s, c.format(keys=project_keys)) for s, c in parts))
+    sql["funding_attributed"] = rollup(
+        attributed,
+        ["g_kind", "g_sub_type", "what"],
+        ["amount", "approved"],
+        ("street", "area"),
+        label=WHAT,
     )
     # District and above: the whole programme's money, by the commitment's programme.
+    whole_parts = [
+        lines(0, _by_programme(Commitment.objects.all(), committed, by_kind), planned, approved),
+        lines(
+            1,
+            _by_programme(Receipt.objects.all(), (ff.RECEIVED,), line_kind, "commitment__"),
+            received,
+            "NULL",
+        ),
+        lines(
+            2,
+            _by_programme(Expenditure.objects.all(), (ff.SPENT,), line_kind, "commitment__"),
+            spent,
+            "NULL",
+        ),
+    ]
+    whole_sql, whole_params = union(*((s, c.format(keys="g_programme")) for s, c in whole_parts))
     whole = {
         "district": "pr.district_id",
-        "programme": "x.programme_id",
+        "programme": "f.g_programme",
         "city": "d.city_id",
         "all": None,
     }
-    head, group = grouped(whole, ["fs.kind", "fs.sub_type", "x.what"])
+    head, group = grouped(whole, ["f.g_kind", "f.g_sub_type", "f.what"])
     sql["funding_whole"] = (
-        f"""SELECT {head}, fs.kind, fs.sub_type,
-                   (ARRAY['commitment', 'received', 'spent'])[x.what + 1],
-                   SUM(x.amount), SUM(x.approved)
-            FROM (
-              SELECT cm.programme_id, cm.source_id, 0 AS what, SUM(cm.amount) AS amount,
-                     SUM(cm.amount) FILTER (WHERE cm.status = %s) AS approved
-              FROM funding_commitment cm GROUP BY 1, 2
-              UNION ALL
-              SELECT cm.programme_id, cm.source_id, 1, SUM(r.amount), NULL
-              FROM funding_receipt r JOIN funding_commitment cm ON cm.id = r.commitment_id
-              GROUP BY 1, 2
-              UNION ALL
-              SELECT cm.programme_id, cm.source_id, 2, SUM(e.amount), NULL
-              FROM funding_expenditure e JOIN funding_commitment cm ON cm.id = e.commitment_id
-              GROUP BY 1, 2
-            ) AS x
-            JOIN funding_fundingsource fs ON fs.id = x.source_id
-            JOIN programmes_programme pr ON pr.id = x.programme_id
+        f"""WITH f AS ({whole_sql})
+            SELECT {head}, f.g_kind, f.g_sub_type, {WHAT["f.what"]},
+                   COALESCE(SUM(f.amount), 0), COALESCE(SUM(f.approved), 0)
+            FROM f JOIN programmes_programme pr ON pr.id = f.g_programme
             JOIN programmes_district d ON d.id = pr.district_id
             {group}""",
-        [APPROVED],
+        whole_params,
     )
     rule_kinds = ("street", "area", "district", "programme")
-    sql["residents"] = (
-        rollup(
-            """SELECT c.street_id, c.area_id, p.programme_id, cr.id AS rule_id,
-                      COUNT(*) AS projects, SUM(c.households) AS households,
-                      SUM(c.floor_area) AS floor_area
-               FROM funding_contributionrule cr
-               JOIN programmes_project p ON p.programme_id = cr.programme_id
-                    AND (cr.year IS NULL OR cr.year = p.year)
-               JOIN programmes_compound c ON c.id = p.compound_id
-               GROUP BY 1, 2, 3, 4""",
-            ["rule_id"],
-            ["projects", "households", "floor_area"],
-            rule_kinds,
-        ),
-        [],
+    # Only rules with projects, and only for their plan year (if they name one): compute.py.
+    rules = ContributionRule.objects.filter(
+        Q(programme__projects__isnull=False)
+        & (Q(year__isnull=True) | Q(year=F("programme__projects__year")))
+    )
+    through = "programme__projects__"
+    resident_sql, resident_params = compiled(
+        rules.order_by()
+        .values(
+            g_street=F(f"{through}compound__street"),
+            g_area=F(f"{through}compound__area"),
+            g_programme=F("programme"),
+            g_rule=F("pk"),
+        )
+        .annotate(
+            **aggregates((pf.PROJECTS,), prefix=through),
+            **aggregates((pf.HOUSEHOLDS, pf.FLOOR_AREA), prefix=f"{through}compound__"),
+        )
+        .order_by()
+    )
+    sql["residents"] = rollup(
+        (resident_sql, resident_params),
+        ["g_rule"],
+        aliases((pf.PROJECTS, pf.HOUSEHOLDS, pf.FLOOR_AREA)),
+        rule_kinds,
     )
     sql["rules"] = (
         "SELECT id, programme_id, name, sub_type, basis, rate FROM funding_contributionrule",
@@ -299,120 +387,87 @@ def funding_statements() -> dict[str, tuple]:
     )
     sql["districts"] = ("SELECT id, city_id FROM programmes_district", [])
     sql["cities"] = ("SELECT id, province_id FROM programmes_city", [])
-    sql["collected"] = (
-        rollup(
-            """SELECT c.street_id, c.area_id, p.programme_id, cm.rule_id,
-                      SUM(x.amount) AS amount
-               FROM funding_receipt x
-               JOIN funding_commitment cm ON cm.id = x.commitment_id AND cm.rule_id IS NOT NULL
-               JOIN programmes_project p ON p.id = x.project_id
-               JOIN programmes_compound c ON c.id = p.compound_id
-               GROUP BY 1, 2, 3, 4""",
-            ["rule_id"],
-            ["amount"],
-            rule_kinds,
+    sql["collected"] = rollup(
+        fine(
+            Receipt.objects.filter(ff.RESIDENTS_COLLECTED.condition_q(), project__isnull=False),
+            (ff.RESIDENTS_COLLECTED,),
+            place="project__compound__",
+            programme="project__programme",
+            extra={"g_rule": F("commitment__rule")},
         ),
-        [],
+        ["g_rule"],
+        aliases((ff.RESIDENTS_COLLECTED,)),
+        rule_kinds,
     )
     return sql
 
 
-def governance_statements() -> dict[str, tuple]:
-    sql: dict[str, tuple] = {}
-    street_keys = {"street": "x.street_id", "district": "s.district_id", "city": "d.city_id"}
-    head, group = grouped({**street_keys, "all": None}, ["x.kind"])
+WHAT = {"f.what": "(ARRAY['commitment', 'received', 'spent'])[f.what + 1]"}
+
+
+def _by_programme(
+    queryset: QuerySet, figures: Iterable[Figure], kind: Mapping[str, object], path: str = ""
+) -> Statement:
+    """Money of the whole programme grouped by the commitment's programme and source."""
+    return compiled(
+        queryset.order_by()
+        .values(g_programme=F(f"{path}programme"), **kind)
+        .annotate(**aggregates(figures))
+        .order_by()
+    )
+
+
+def governance_statements() -> dict[str, Statement]:
+    sql: dict[str, Statement] = {}
+    committee = gf.COMMITTEE_FIGURES
+    committee_sql, committee_params = compiled(
+        ResidentCommittee.objects.order_by()
+        .values(g_street=F("street"), g_kind=F("kind"))
+        .annotate(**aggregates(committee))
+        .order_by()
+    )
+    street_keys = {"street": "f.g_street", "district": "s.district_id", "city": "d.city_id"}
+    head, group = grouped({**street_keys, "all": None}, ["f.g_kind"])
+    totals = ", ".join(f"COALESCE(SUM(f.{a}), 0)" for a in aliases(committee))
     sql["committees"] = (
-        f"""SELECT {head}, x.kind, COUNT(*), COALESCE(SUM(x.headcount), 0)
-            FROM governance_residentcommittee x
-            JOIN programmes_street s ON s.id = x.street_id
+        f"""WITH f AS ({committee_sql})
+            SELECT {head}, f.g_kind, {totals}
+            FROM f JOIN programmes_street s ON s.id = f.g_street
             JOIN programmes_district d ON d.id = s.district_id
             {group}""",
-        [],
+        committee_params,
+    )
+    # A committee formed for a whole area counts in that area; a compound's in its area.
+    area_sql, area_params = compiled(
+        ResidentCommittee.objects.annotate(g_area=Coalesce("area", "compound__area"))
+        .filter(g_area__isnull=False)
+        .order_by()
+        .values("g_area", g_kind=F("kind"))
+        .annotate(**aggregates(committee))
+        .order_by()
     )
     sql["area_committees"] = (
-        """SELECT 'area', COALESCE(x.area_id, c.area_id) AS area, x.kind, COUNT(*),
-                  COALESCE(SUM(x.headcount), 0)
-           FROM governance_residentcommittee x
-           LEFT JOIN programmes_compound c ON c.id = x.compound_id
-           WHERE COALESCE(x.area_id, c.area_id) IS NOT NULL
-           GROUP BY 2, x.kind""",
-        [],
+        f"SELECT 'area', f.g_area, f.g_kind, {totals} FROM ({area_sql}) AS f "
+        "GROUP BY f.g_area, f.g_kind",
+        area_params,
     )
-
-    def latest(table: str, columns: str) -> str:
-        return (
-            f"(SELECT DISTINCT ON (project_id) project_id, {columns} FROM {table} "
-            "WHERE project_id IS NOT NULL ORDER BY project_id, held_on DESC, id DESC)"
+    sections = {
+        "meetings": (gf.MEETING_FIGURES, "compound__"),
+        "surveys": (gf.SURVEY_FIGURES, "project__compound__"),
+        "votes": (gf.VOTE_FIGURES, "compound__"),
+        "fund_collections": (gf.FUND_FIGURES, "project__compound__"),
+        "suggestions": (gf.SUGGESTION_FIGURES, "compound__"),
+        "satisfaction": (gf.SATISFACTION_FIGURES, "project__compound__"),
+        # A compound is in one street and area: distinct per (street, area) adds up.
+        "managed": (gf.MANAGEMENT_FIGURES, "compound__"),
+    }
+    for name, (figures, place) in sections.items():
+        sql[name] = rollup(
+            fine(figures[0].sources[0].queryset(), figures, place=place),
+            [],
+            aliases(figures),
+            REGISTRY,
         )
-
-    def indicator(source: str, join: str, aggregates: dict[str, str], params=()) -> tuple:
-        columns = ", ".join(f"{expr} AS {name}" for name, expr in aggregates.items())
-        fine = f"SELECT c.street_id, c.area_id, {columns} FROM {source} x {join} GROUP BY 1, 2"
-        return rollup(fine, [], list(aggregates), REGISTRY), list(params)
-
-    sql["meetings"] = indicator(
-        "governance_meeting",
-        BY_COMPOUND,
-        {"n": "COUNT(*)", "people": "COALESCE(SUM(x.attendance), 0)"},
-    )
-    sql["surveys"] = indicator(
-        latest("governance_opinionsurvey", "forms_issued, forms_returned, support"),
-        BY_PROJECT,
-        {
-            "n": "COUNT(*)",
-            "issued": "COALESCE(SUM(x.forms_issued), 0)",
-            "returned": "COALESCE(SUM(x.forms_returned), 0)",
-            "support": "COALESCE(SUM(x.support), 0)",
-        },
-    )
-    tallied = f"x.tally_method <> '{NOT_TALLIED}'"
-    sql["votes"] = indicator(
-        "governance_ownervote",
-        BY_COMPOUND,
-        {
-            "n": "COUNT(*)",
-            "tallied": f"COUNT(*) FILTER (WHERE {tallied})",
-            "passed": "COUNT(*) FILTER (WHERE x.passed)",
-            "no_quorum": f"COUNT(*) FILTER (WHERE {tallied} AND NOT x.quorum_reached)",
-        },
-    )
-    sql["fund_collections"] = indicator(
-        "governance_fundcollection",
-        BY_PROJECT,
-        {
-            "expected": "COALESCE(SUM(x.households_expected), 0)",
-            "paid": "COALESCE(SUM(x.households_paid), 0)",
-            "amount_expected": "COALESCE(SUM(x.amount_expected), 0)",
-            "amount_collected": "COALESCE(SUM(x.amount_collected), 0)",
-        },
-    )
-    answered = "x.answered_at IS NOT NULL"
-    sql["suggestions"] = indicator(
-        "governance_suggestion",
-        BY_COMPOUND,
-        {
-            "n": "COUNT(*)",
-            "answered": f"COUNT(*) FILTER (WHERE {answered})",
-            "within": f"COUNT(*) FILTER (WHERE {answered} "
-            "AND x.answered_at <= x.received_at + interval '24 hours')",
-            "open": "COUNT(*) FILTER (WHERE x.status = ANY(%s))",
-        },
-        [SUGGESTION_OPEN],
-    )
-    sql["satisfaction"] = indicator(
-        latest("governance_satisfactionsurvey", "respondents, satisfied"),
-        BY_PROJECT,
-        {
-            "respondents": "COALESCE(SUM(x.respondents), 0)",
-            "satisfied": "COALESCE(SUM(x.satisfied), 0)",
-        },
-    )
-    # A compound is in one street and area: distinct per (street, area) adds up.
-    sql["managed"] = indicator(
-        "governance_longtermmanagement",
-        BY_COMPOUND,
-        {"n": "COUNT(DISTINCT x.compound_id)"},
-    )
     return sql
 
 

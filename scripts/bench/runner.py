@@ -264,7 +264,8 @@ def ensure_snapshots() -> None:
 def bare_details(bare: dict) -> str:
     lines = [
         "The statements are in scripts/bench/bare_sql.py (GROUPING SETS over street, area, "
-        "district, programme, city and country). Median time per statement:",
+        "district, programme, city and country, around the registry's aggregates compiled by "
+        "Django). Median time per statement:",
         "",
         "| statement | ms |",
         "|---|---|",

@@ -46,7 +46,10 @@
       box.appendChild(node("div", "chart-tip-title", params.seriesName));
     }
     var value = number(params.value);
-    if (typeof params.percent === "number") { value += " (" + params.percent + "%)"; }
+    /* The share computed on the server (one decimal, shares adding up to 100.0), never
+       ECharts' own percent, which rounds to two places and disagrees with the table. */
+    var share = params.data && params.data.share;
+    if (share !== undefined && share !== null && share !== "") { value += " (" + share + "%)"; }
     box.appendChild(row(params, params.name, value));
     return box;
   }

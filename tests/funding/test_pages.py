@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from funding.models import Commitment, Expenditure, Receipt
+from funding.models import Commitment, Expenditure, Receipt, SubType
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +303,36 @@ def test_street_officer_mix_page_offers_its_allocated_years(
     assert response.context["mix"].total.planned == Decimal("10.00")
     # The district's programme pool is not offered or counted.
     assert "10,000.00" not in response.content.decode()
+
+
+def test_mix_rows_in_ten_thousand_yuan_add_up_to_the_total_shown(
+    client, district_official, project, approved
+):
+    # given four lines of 50 yuan (0.005 万元 each): rounded one by one they would show
+    # 0.01 four times, 0.04 in all, beside a total of 0.02
+    approved(project=project, amount="50.00", sub_type=SubType.CENTRAL_SUBSIDY)
+    approved(project=project, amount="50.00", sub_type=SubType.PROVINCIAL_SUBSIDY)
+    approved(project=project, amount="50.00", sub_type=SubType.UTILITY, funder="电信")
+    approved(project=project, amount="50.00", sub_type=SubType.PARKING_RIGHTS, funder="业主")
+    client.force_login(district_official)
+
+    # when
+    response = client.get(reverse("funding:mix"), {"project": project.pk, "unit": "wan"})
+
+    # then the kinds add up to the total shown, and each kind's sub-types to the kind
+    shown = response.context["shown"]
+    assert shown.total.planned == Decimal("0.02")
+    assert sum(kind.planned for kind in shown.kinds) == shown.total.planned
+    for kind in shown.kinds:
+        assert sum(sub.planned for sub in kind.sub_types) == kind.planned
+        assert kind.gap == kind.planned - kind.received
+    assert [kind.planned for kind in shown.kinds] == [
+        Decimal("0.01"),
+        Decimal("0.01"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+    ]
+    html = response.content.decode()
+    assert '<td class="num">0.02</td>' in html
+    # the shares add up to 100.0% as well
+    assert sum(kind.share_planned for kind in shown.kinds) == Decimal("100.0")

@@ -193,10 +193,24 @@ def sheet_rows(sheet) -> list[list]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
+def _is_total(row: list) -> bool:
+    from django.utils.translation import gettext
+
+    return row[0] == gettext("Total")
+
+
 def column(sheet, header: str) -> list:
+    """The values of a column, without the total row a sheet may end with."""
     rows = sheet_rows(sheet)
     index = rows[0].index(header)
-    return [row[index] for row in rows[1:]]
+    return [row[index] for row in rows[1:] if not _is_total(row)]
+
+
+def total_of(sheet, header: str):
+    """The value of a column in the sheet's total row (its last row)."""
+    rows = sheet_rows(sheet)
+    assert _is_total(rows[-1]), rows[-1]
+    return rows[-1][rows[0].index(header)]
 
 
 def xlsx_upload(sheets: dict[str, list[list]], name: str = "census.xlsx") -> SimpleUploadedFile:

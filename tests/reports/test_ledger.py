@@ -16,12 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
 
+from funding import services as funding_services
+from funding.models import SubType
 from funding.selectors import FundingScope, funding_mix
 from programmes.models import Compound, Project
+from renovation.figures import in_unit
 from reporting.models import ExportJob
 from reporting.tasks import export_jobs_prune_task
 from tests import factories
-from tests.reports.conftest import column, sheet_rows, workbook
+from tests.reports.conftest import column, sheet_rows, total_of, workbook
 
 H = lambda text: pgettext("ledger", text)  # noqa: E731 - the header as the reader sees it
 
@@ -125,6 +128,40 @@ def test_funding_sheet_totals_equal_the_funding_mix(
     assert Decimal(str(round(sum(planned), 2))) == mix.total.planned == Decimal("10600000.00")
     assert Decimal(str(round(sum(received), 2))) == mix.total.received == Decimal("1750000.00")
     assert Decimal(str(round(sum(spent), 2))) == mix.total.spent
+    planned_total = total_of(sheet, pgettext("ledger", "Planned (%(unit)s)") % {"unit": _yuan()})
+    assert Decimal(str(planned_total)) == mix.total.planned
+
+
+def test_money_rows_in_ten_thousand_yuan_add_up_to_the_total_row_and_the_funding_mix(
+    client, district_official, ledger_data, district
+):
+    # given lines whose amounts in 万元 each round half up to more than their total's share
+    for _ in range(3):
+        funding_services.commitment_create(
+            by=district_official,
+            project=ledger_data["p1"],
+            sub_type=SubType.SOCIAL_CAPITAL,
+            funder="某企业",
+            amount=Decimal("50.00"),
+        )
+    mix = funding_mix(user=district_official, scope=FundingScope(district=district))
+
+    # when
+    book = workbook(get_ledger(client, district_official, district=district.pk, unit="wan"))
+
+    # then each sheet's rows add up to its total row, which is the funding mix's total shown
+    planned = pgettext("ledger", "Planned (%(unit)s)") % {"unit": _wan()}
+    funding = book.worksheets[3]
+    rows = [Decimal(str(v)) for v in column(funding, planned)]
+    total = Decimal(str(total_of(funding, planned)))
+    assert sum(rows) == total
+    assert total == in_unit(mix.total.planned, "wan") == Decimal("1060.02")
+    assert rows.count(Decimal("0.01")) == 2  # 3 × 0.005 万元 is 0.02 shown, not 0.03
+    projects = book.worksheets[1]
+    for header in ("Budget (%(unit)s)", "Funds received (%(unit)s)"):
+        name = pgettext("ledger", header) % {"unit": _wan()}
+        values = [Decimal(str(v)) for v in column(projects, name)]
+        assert sum(values) == Decimal(str(total_of(projects, name)))
 
 
 def test_another_districts_data_is_absent(client, district_official, ledger_data):
@@ -195,7 +232,8 @@ def test_csv_streams_one_sheet_with_a_bom(client, district_official, ledger_data
     assert text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").splitlines()
     assert H("Compound") in lines[0]
-    assert len(lines) == 1 + Project.objects.filter(compound__street__district=district).count()
+    # The header, one line per project, the total.
+    assert len(lines) == 2 + Project.objects.filter(compound__street__district=district).count()
     assert "1234567.89" in text
     assert "玉林小区" not in text
 

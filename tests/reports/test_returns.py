@@ -106,7 +106,8 @@ def test_progress_table_gives_start_rates_by_compounds_and_by_households(
 
     assert total[header.index(R("Compounds started"))] == 2
     assert total[header.index(R("Households started"))] == 340
-    assert total[header.index(R("Start rate (compounds)"))] == pytest.approx(0.6667)
+    # 2 of 3 is 66.7% on every page: the cell holds that rate (0.667), not 0.6667.
+    assert total[header.index(R("Start rate (compounds)"))] == pytest.approx(0.667)
     assert total[header.index(R("Start rate (households)"))] == pytest.approx(0.68)
     assert total[header.index(R("Compounds completed"))] == 1
     assert total[header.index(R("Completion rate (households)"))] == pytest.approx(0.2)
@@ -191,7 +192,10 @@ def test_weekly_report_shows_the_period_figures(
     client, district_official, street_officer, ledger_data, file_report, today
 ):
     item = ledger_data["p1"].work_items.first()
-    file_report(project=ledger_data["p1"], by=street_officer, quantities={item.pk: "10"})
+    # Within the plan: a figure above it needs a reason, which this test is not about.
+    file_report(
+        project=ledger_data["p1"], by=street_officer, quantities={item.pk: item.planned_quantity}
+    )
     problem = factories.SiteProblemFactory(project=ledger_data["p1"], title="井盖缺失")
     SiteProblem.objects.filter(pk=problem.pk).update(
         created_at=problem.created_at - dt.timedelta(days=2)
@@ -275,3 +279,22 @@ def test_annual_return_query_count_does_not_grow(
         assert client.get(url).status_code == 200
 
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_money_of_the_streets_in_ten_thousand_yuan_adds_up_to_the_total_row(
+    client, district_official, ledger_data, programme, street_a, street_b, last_year
+):
+    # given a plan year whose two streets each plan 50 yuan (0.005 万元): rounded one by one
+    # they would show 0.01 and 0.01 under a total of 0.01
+    year = last_year - 1
+    for street in (street_a, street_b):
+        factories.ProjectFactory(
+            programme=programme, compound__street=street, year=year, budget=Decimal("50.00")
+        )
+
+    book = workbook(get_return(client, district_official, year=year, unit="wan"))
+
+    header, total, *streets = sheet_rows(book.worksheets[1])
+    index = header.index(R("Planned investment (%(unit)s)") % {"unit": gettext("10,000 yuan")})
+    assert Decimal(str(total[index])) == Decimal("0.01")
+    assert sorted(Decimal(str(row[index])) for row in streets) == [Decimal(0), Decimal("0.01")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db.models import Sum
@@ -173,7 +173,10 @@ def test_weighted_progress_weights_projects_by_budget(rolled_up):
         stage=Stage.CONSTRUCTION, compound__street__district=district
     ).values_list("progress", "budget")
     expected = sum(p * b for p, b in building) / sum(b for _, b in building)
-    assert snapshot(ScopeKind.DISTRICT, district.pk).progress == expected.quantize(Decimal("0.01"))
+    # Rounded once, by the rule of every rate: one decimal place, half up.
+    assert snapshot(ScopeKind.DISTRICT, district.pk).progress == expected.quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
     # Each project's own progress weights its work items the same way.
     assert weighted_progress([(Decimal(1), Decimal(1), Decimal(3)), (Decimal(2), 0, 1)]) == 75
 
