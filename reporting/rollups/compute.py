@@ -247,7 +247,8 @@ class Computation:
         if not sources:
             return
         path = sources[0].paths[self.kind]
-        assert isinstance(path, str), "targets of a source kind are reached by a lookup"
+        if not isinstance(path, str):
+            raise TypeError("targets of a source kind are reached by a lookup")
         rows = (
             self.scoped(sources[0].queryset(), path)
             .values("_key", "year")
