@@ -16,6 +16,7 @@ No checks of role or version here: the calling service locks the commitment and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -89,61 +90,43 @@ def move_pool_receipts(
 ) -> Decimal:
     """Attribute `amount` of the pool's receipts to the project's line, oldest first (the
     caller has checked that the pool holds it). Returns what was moved."""
-    reason = attribution_reason(project)
-    left = amount
     receipts, _expenditures = entries.open_records(commitment, project__isnull=True)
-    for receipt in receipts:
-        if left <= 0:
-            break
-        taken = min(receipt.amount, left)
-        entries.counter_entry(receipt, by, reason)
-        entries.rebook(
-            receipt,
-            commitment=commitment,
-            project_id=project.pk,
-            amount=taken,
-            by=by,
-            reason=reason,
-        )
-        if receipt.amount > taken:
-            entries.rebook(
-                receipt,
-                commitment=commitment,
-                project_id=None,
-                amount=receipt.amount - taken,
-                by=by,
-                reason=reason,
-            )
-        left -= taken
-    return amount - left
+    return _move(receipts, commitment, project, amount, by)
 
 
 def move_pool_spending(
     commitment: Commitment, project: Project, amount: Decimal, by: User
 ) -> Decimal:
     """Attribute `amount` of the pool's spending to the project's line, oldest first."""
+    _receipts, expenditures = entries.open_records(commitment, project__isnull=True)
+    return _move(expenditures, commitment, project, amount, by)
+
+
+def _move(
+    records: Sequence[entries.LineRecord],
+    commitment: Commitment,
+    project: Project,
+    amount: Decimal,
+    by: User,
+) -> Decimal:
+    """Reverse the pool's records, oldest first, until `amount` is taken: each is booked again
+    on the project's line for the part taken and on the pool for the rest. Returns what moved."""
     reason = attribution_reason(project)
     left = amount
-    _receipts, expenditures = entries.open_records(commitment, project__isnull=True)
-    for expenditure in expenditures:
+    for record in records:
         if left <= 0:
             break
-        taken = min(expenditure.amount, left)
-        entries.counter_entry(expenditure, by, reason)
+        taken = min(record.amount, left)
+        entries.counter_entry(record, by, reason)
         entries.rebook(
-            expenditure,
-            commitment=commitment,
-            project_id=project.pk,
-            amount=taken,
-            by=by,
-            reason=reason,
+            record, commitment=commitment, project_id=project.pk, amount=taken, by=by, reason=reason
         )
-        if expenditure.amount > taken:
+        if record.amount > taken:
             entries.rebook(
-                expenditure,
+                record,
                 commitment=commitment,
                 project_id=None,
-                amount=expenditure.amount - taken,
+                amount=record.amount - taken,
                 by=by,
                 reason=reason,
             )
