@@ -25,7 +25,11 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from renovation.access import can_approve_in_district, require
+from renovation.access import (  # re-exported: pages and API ask through this module
+    can_reverse_commitment,
+    can_reverse_record,
+    require,
+)
 from renovation.audit import stamp
 
 from . import entries, services, stale
@@ -39,24 +43,6 @@ MAX_REASON = 2000
 
 
 # --- Who may reverse -----------------------------------------------------------------------
-
-
-def can_reverse_commitment(user: User, commitment: Commitment) -> bool:
-    """Planned money is reversed by whoever may plan it; approved money only by the district,
-    which approved it."""
-    if commitment.status == Commitment.Status.APPROVED:
-        return can_approve_in_district(user, commitment.programme.district_id)
-    if commitment.project is not None:
-        return services.can_write_project_money(user, commitment.project)
-    return services.can_manage_programme_money(user, commitment.programme)
-
-
-def can_reverse_record(user: User, record: LineRecord) -> bool:
-    """A receipt or expenditure is reversed by whoever may book on its line."""
-    return services.can_write_line(user, record.commitment, record.project)
-
-
-# --- Checks --------------------------------------------------------------------------------
 
 
 def clean_reason(reason: str | None) -> str:

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from renovation.access import require
+from renovation.access import can_assess, require
 
 from . import corrections, services, stale
 from .models import Allocation, Commitment, Receipt
@@ -25,11 +25,6 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from renovation.models import User
-
-
-def can_assess(user: User, commitment: Commitment) -> bool:
-    """As for a correction: planned by whoever plans it, approved by the district."""
-    return corrections.can_reverse_commitment(user, commitment)
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from renovation.access import can_approve_in_district, require
+from renovation.access import can_split, require
 from renovation.audit import stamp
 
 from . import corrections, entries, services, stale
@@ -44,11 +44,6 @@ class SplitPart:
     sub_type: str
     amount: Decimal
     funder: str = ""
-
-
-def can_split(user: User, commitment: Commitment) -> bool:
-    """A published line is split by the district's officials."""
-    return can_approve_in_district(user, commitment.programme.district_id)
 
 
 def is_splittable(commitment: Commitment) -> bool:

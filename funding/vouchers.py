@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from renovation.access import can_attach_voucher as can_attach
 from renovation.access import require
 from renovation.audit import stamp
 from renovation.uploads import check_voucher
 
-from . import corrections
 from .models import VOUCHER_EXTENSIONS, Expenditure, Receipt, Voucher
 
 if TYPE_CHECKING:
@@ -40,11 +40,6 @@ VOUCHER_TYPES = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
 }
-
-
-def can_attach(user: User, record: Receipt | Expenditure) -> bool:
-    """Whoever may book on the record's line attaches its vouchers."""
-    return corrections.can_reverse_record(user, record)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 if TYPE_CHECKING:
     # Types only: the core never imports the layers above it at run time; the rules below
     # read the few attributes they need from the records they are given.
-    from funding.models import Commitment
+    from funding.models import Commitment, Expenditure, Receipt
     from programmes.models import Programme, Project
     from renovation.models import User
 
@@ -215,6 +215,36 @@ def can_write_line(user: User, commitment: Commitment, project: Project | None) 
 def can_manage_programme_money(user: User, programme: Programme) -> bool:
     """Programme-level money (a district bond issue) and its allocation are district business."""
     return can_approve_in_district(user, programme.district_id)
+
+
+def can_reverse_commitment(user: User, commitment: Commitment) -> bool:
+    """A commitment is corrected (冲销, its value assessed) by whoever may plan it while it is
+    planned; approved money only by the district, which approved it."""
+    if commitment.status == "approved":
+        return can_approve_in_district(user, commitment.programme.district_id)
+    if commitment.project is not None:
+        return can_write_project_money(user, commitment.project)
+    return can_manage_programme_money(user, commitment.programme)
+
+
+def can_assess(user: User, commitment: Commitment) -> bool:
+    """The value of a contribution in kind is set as a correction is made."""
+    return can_reverse_commitment(user, commitment)
+
+
+def can_reverse_record(user: User, record: Receipt | Expenditure) -> bool:
+    """A receipt or expenditure is reversed by whoever may book on its line."""
+    return can_write_line(user, record.commitment, record.project)
+
+
+def can_attach_voucher(user: User, record: Receipt | Expenditure) -> bool:
+    """Whoever may book on the record's line attaches its vouchers."""
+    return can_reverse_record(user, record)
+
+
+def can_split(user: User, commitment: Commitment) -> bool:
+    """A line published as combining sub-types is split by the district's officials."""
+    return can_approve_in_district(user, commitment.programme.district_id)
 
 
 # --- People and API keys (delegated administration) -----------------------------------------
