@@ -3,7 +3,7 @@ workbook built from them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -37,27 +37,39 @@ def _f(key, label, aliases, parse="text", max_length=0, example=""):
     return Field(key, label, frozenset(aliases), parse, max_length, example)
 
 
+# Columns both tables carry: the compound's registry code, street and name, and the year built.
+_CODE = _f(
+    "code",
+    pgettext_lazy("census", "Registry code"),
+    {"小区编码", "编码", "小区编号", "code"},
+    max_length=32,
+    example="QY-0001",
+)
+_STREET = _f(
+    "street",
+    pgettext_lazy("census", "Street office"),
+    {"街道", "街道办", "镇街", "所属街道", "street"},
+    example="草堂街道",
+)
+_COMPOUND_NAME = _f(
+    "compound",
+    pgettext_lazy("census", "Compound name"),
+    {"小区名称", "小区", "院落名称", "compound"},
+    max_length=128,
+    example="浣花小区",
+)
+_YEAR_BUILT = _f(
+    "year_built",
+    pgettext_lazy("census", "Year built"),
+    {"建成年份", "建成年代", "建成时间"},
+    "year",
+    example=1992,
+)
+
 COMPOUND_FIELDS = [
-    _f(
-        "code",
-        pgettext_lazy("census", "Registry code"),
-        {"小区编码", "编码", "小区编号", "code"},
-        max_length=32,
-        example="QY-0001",
-    ),
-    _f(
-        "name",
-        pgettext_lazy("census", "Compound name"),
-        {"小区名称", "小区", "院落名称", "name", "compound"},
-        max_length=128,
-        example="浣花小区",
-    ),
-    _f(
-        "street",
-        pgettext_lazy("census", "Street office"),
-        {"街道", "街道办", "镇街", "所属街道", "street"},
-        example="草堂街道",
-    ),
+    _CODE,
+    replace(_COMPOUND_NAME, key="name", aliases=_COMPOUND_NAME.aliases | {"name"}),
+    _STREET,
     _f(
         "community",
         pgettext_lazy("census", "Community"),
@@ -79,13 +91,7 @@ COMPOUND_FIELDS = [
         max_length=255,
         example="浣花北路1号",
     ),
-    _f(
-        "year_built",
-        pgettext_lazy("census", "Year built"),
-        {"建成年份", "建成年代", "建成时间"},
-        "year",
-        example=1992,
-    ),
+    _YEAR_BUILT,
     _f(
         "building_count", pgettext_lazy("census", "Buildings"), {"楼栋数", "栋数"}, "int", example=6
     ),
@@ -149,26 +155,9 @@ COMPOUND_FIELDS = [
     _f("notes", pgettext_lazy("census", "Notes"), {"备注", "说明"}, example=""),
 ]
 BUILDING_FIELDS = [
-    _f(
-        "compound_code",
-        pgettext_lazy("census", "Registry code"),
-        {"小区编码", "编码", "小区编号", "code"},
-        max_length=32,
-        example="QY-0001",
-    ),
-    _f(
-        "street",
-        pgettext_lazy("census", "Street office"),
-        {"街道", "街道办", "镇街", "所属街道", "street"},
-        example="草堂街道",
-    ),
-    _f(
-        "compound",
-        pgettext_lazy("census", "Compound name"),
-        {"小区名称", "小区", "院落名称", "compound"},
-        max_length=128,
-        example="浣花小区",
-    ),
+    replace(_CODE, key="compound_code"),
+    _STREET,
+    _COMPOUND_NAME,
     _f(
         "name",
         pgettext_lazy("census", "Building"),
@@ -186,13 +175,7 @@ BUILDING_FIELDS = [
         "flag",
         example="否",
     ),
-    _f(
-        "year_built",
-        pgettext_lazy("census", "Year built"),
-        {"建成年份", "建成年代", "建成时间"},
-        "year",
-        example=1992,
-    ),
+    _YEAR_BUILT,
 ]
 BUILDING_MARKER = "name"  # a table with this building column is a buildings table
 
