@@ -168,6 +168,12 @@ def can_see_personal_data(user: User | None, *, street_id: int, district_id: int
     return False
 
 
+def can_see_system_health(user: User) -> bool:
+    """The detailed status of the services the platform runs on (/healthz/detail/) is for the
+    platform administrator, who can act on it."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
 def can_request_recompute(user: User) -> bool:
     """District officials and platform administrators start a full recompute of the statistics,
     watch its run, and are told when the last run failed (they can act on it)."""

@@ -35,6 +35,7 @@ from health_check.contrib.redis import Redis
 from health_check.views import HealthCheckView
 from redis.asyncio import Redis as RedisClient
 
+from renovation.access import can_see_system_health
 from renovation.celery import app as celery_app
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -92,7 +93,7 @@ class Detail(HealthCheckView):
         user = await request.auser()
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user.is_superuser:
+        if not can_see_system_health(user):
             raise PermissionDenied
         response = await super().dispatch(request, *args, **kwargs)
         if response.status_code == 500:  # the library's "a check failed": unavailable, not a bug
